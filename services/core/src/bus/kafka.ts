@@ -1,0 +1,256 @@
+// Kafka adapter (kafkajs). Delivery contract:
+// - producer: idempotent, acks=all, one in-flight request, so retries never
+//   duplicate or reorder records;
+// - consumer: autoCommit off; the offset after a batch is committed only once
+//   the handler resolved (at-least-once), in chunks of maxBatchSize;
+// - pattern subscriptions are re-evaluated every topicRefreshMs, because kafkajs
+//   resolves patterns only when it subscribes.
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger';
+import type { Bus, BusMessage, PartitionRef, Producer, SubscribeOptions, Subscription, TopicBatch, TopicSpec } from './types';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Replication factor for topics created by ensureTopics; -1 uses the broker default. */
+  replicationFactor?: number;
+  /** How often pattern subscriptions look for new topics. Default 30 s. */
+  topicRefreshMs?: number;
+  sessionTimeoutMs?: number;
+}
+
+function kafkaLogger(logger: Logger) {
+  return () => (entry: LogEntry) => {
+    const { message, ...extra } = entry.log;
+    const fields = { namespace: entry.namespace, ...extra };
+    if (entry.level === logLevel.ERROR) logger.error(fields, message);
+    else if (entry.level === logLevel.WARN) logger.warn(fields, message);
+    else if (entry.level === logLevel.INFO) logger.debug(fields, message);
+  };
+}
+
+function toBusMessage(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): BusMessage {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, timestamp: Number(m.timestamp), headers };
+}
+
+export function createKafkaBus(options: KafkaBusOptions): Bus {
+  const log = options.logger;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogger(log),
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+  });
+  const admin = kafka.admin();
+  let adminConnected: Promise<void> | null = null;
+  const connectAdmin = () => (adminConnected ??= admin.connect());
+  const closers = new Set<() => Promise<void>>();
+  const topicRefreshMs = options.topicRefreshMs ?? 30_000;
+
+  async function listTopics(): Promise<string[]> {
+    await connectAdmin();
+    return admin.listTopics();
+  }
+
+  async function resolveTopics(patterns: Array<string | RegExp>): Promise<string[]> {
+    const all = await listTopics();
+    return all.filter((t) => patterns.some((p) => (typeof p === 'string' ? p === t : p.test(t)))).sort();
+  }
+
+  async function endOffsets(topic: string): Promise<Map<number, string>> {
+    await connectAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+
+  async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
+    const maxBatch = sub.maxBatchSize ?? 500;
+    let consumer: Consumer | null = null;
+    let subscribedTopics: string[] = [];
+    let assigned: PartitionRef[] = [];
+    let pendingAssigned: PartitionRef[] = [];
+    let stopping = false;
+    let refreshTimer: NodeJS.Timeout | undefined;
+
+    async function start(): Promise<void> {
+      subscribedTopics = await resolveTopics(sub.topics);
+      const c = kafka.consumer({
+        groupId: sub.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: 3_000,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 10 },
+      });
+      consumer = c;
+      c.on(c.events.GROUP_JOIN, (event) => {
+        const now: PartitionRef[] = [];
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions) now.push({ topic, partition });
+        }
+        const key = (r: PartitionRef) => `${r.topic}:${r.partition}`;
+        const lost = assigned.filter((a) => !now.some((b) => key(a) === key(b)));
+        pendingAssigned = now.filter((b) => !assigned.some((a) => key(a) === key(b)));
+        assigned = now;
+        if (lost.length > 0 && sub.onRevoked) {
+          sub.onRevoked(lost).catch((err: unknown) => log.error({ err }, 'onRevoked failed'));
+        }
+      });
+      c.on(c.events.CRASH, (event) => log.error({ err: event.payload.error, groupId: sub.groupId }, 'consumer crashed; kafkajs restarts it'));
+      await c.connect();
+      if (subscribedTopics.length > 0) await c.subscribe({ topics: subscribedTopics, fromBeginning: sub.fromBeginning ?? true });
+      else log.warn({ groupId: sub.groupId }, 'no topic matches the subscription yet; waiting for one to appear');
+      if (subscribedTopics.length === 0) return;
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (pendingAssigned.length > 0 && sub.onAssigned) {
+            const gained = pendingAssigned;
+            pendingAssigned = [];
+            await sub.onAssigned(gained);
+          }
+          const all = batch.messages;
+          for (let i = 0; i < all.length; i += maxBatch) {
+            if (!isRunning() || isStale()) return;
+            const chunk = all.slice(i, i + maxBatch).map((m) => toBusMessage(batch.topic, batch.partition, m));
+            await sub.eachBatch(
+              { topic: batch.topic, partition: batch.partition, messages: chunk, highWatermark: batch.highWatermark },
+              { isStopping: () => stopping || !isRunning() || isStale(), heartbeat },
+            );
+            const last = chunk[chunk.length - 1]!;
+            resolveOffset(last.offset);
+            await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+            await heartbeat();
+          }
+        },
+      });
+    }
+
+    async function halt(): Promise<void> {
+      const c = consumer;
+      consumer = null;
+      if (c) {
+        await c.stop();
+        await c.disconnect();
+      }
+    }
+
+    const refresh = async () => {
+      if (stopping) return;
+      try {
+        const now = await resolveTopics(sub.topics);
+        if (now.join('\n') !== subscribedTopics.join('\n')) {
+          log.info({ groupId: sub.groupId, topics: now.length }, 'subscribed topic set changed; re-joining the group');
+          await halt();
+          if (!stopping) await start();
+        }
+      } catch (err) {
+        log.warn({ err }, 'topic refresh failed; will retry');
+      } finally {
+        if (!stopping) refreshTimer = setTimeout(refresh, topicRefreshMs).unref();
+      }
+    };
+
+    await start();
+    if (sub.topics.some((t) => t instanceof RegExp)) refreshTimer = setTimeout(refresh, topicRefreshMs).unref();
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      clearTimeout(refreshTimer);
+      await halt();
+      if (sub.onRevoked && assigned.length > 0) await sub.onRevoked(assigned);
+      assigned = [];
+      closers.delete(stop);
+    };
+    closers.add(stop);
+    return { stop, assignment: () => [...assigned] };
+  }
+
+  async function readToEnd(topic: string, onMessage: (m: BusMessage) => void | Promise<void>, partitions?: number[]): Promise<void> {
+    const ends = await endOffsets(topic);
+    await connectAdmin();
+    const starts = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
+    const remaining = new Set([...ends.entries()].filter(([p, high]) => (!partitions || partitions.includes(p)) && BigInt(high) > BigInt(starts.get(p) ?? '0')).map(([p]) => p));
+    if (remaining.size === 0) return;
+    // kafkajs has no group-less assign(); a throw-away group that never commits does the same.
+    const groupId = `tocsin-reader-${randomUUID()}`;
+    const c = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    await c.connect();
+    try {
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        c.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            if (!remaining.has(batch.partition)) return;
+            const high = BigInt(ends.get(batch.partition)!);
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) >= high) break;
+              await onMessage(toBusMessage(topic, batch.partition, m));
+            }
+            const last = batch.messages[batch.messages.length - 1];
+            if (!last || BigInt(last.offset) + 1n >= high) remaining.delete(batch.partition);
+            if (remaining.size === 0) resolve();
+          },
+        }).catch(reject);
+      });
+    } finally {
+      await c.stop();
+      await c.disconnect();
+      await admin.deleteGroups([groupId]).catch(() => {});
+    }
+  }
+
+  return {
+    kind: 'kafka',
+    async ensureTopics(specs: TopicSpec[]) {
+      await connectAdmin();
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: options.replicationFactor ?? -1,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    },
+    listTopics,
+    async producer(): Promise<Producer> {
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      const close = async () => {
+        closers.delete(close);
+        await p.disconnect();
+      };
+      closers.add(close);
+      return {
+        async send(batches: TopicBatch[]) {
+          const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({
+            topic: b.topic,
+            messages: b.messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) })),
+          }));
+          if (topicMessages.length > 0) await p.sendBatch({ topicMessages, acks: -1 });
+        },
+        close,
+      };
+    },
+    subscribe,
+    readToEnd,
+    endOffsets,
+    async close() {
+      for (const close of [...closers]) await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
+      if (adminConnected) await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The message bus every Tocsin service talks to. Two adapters implement it:
+// Kafka (kafkajs) for production and the in-process bus for `npm start` and unit
+// tests. Services depend on this interface only, so they run unchanged on either.
+
+/** A record read from a topic. Offsets are strings because Kafka offsets are 64-bit. */
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Broker/producer timestamp, milliseconds since the epoch. */
+  timestamp: number;
+  headers: Record<string, string>;
+}
+
+/** A record to write. The key decides the partition (same key, same partition, same order). */
+export interface OutgoingMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string>;
+}
+
+export interface TopicBatch {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  /** Kafka topic configs, e.g. { 'cleanup.policy': 'compact' }. The in-process bus ignores them. */
+  config?: Record<string, string>;
+}
+
+/** Idempotent producer: a retried send never duplicates a record on the broker. */
+export interface Producer {
+  /** Resolves once every record is acknowledged by the broker (all in-sync replicas). */
+  send(batches: TopicBatch[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+/** Messages from one partition, in offset order. */
+export interface MessageBatch extends PartitionRef {
+  messages: BusMessage[];
+  /** Offset of the next record the broker will write (end of the partition when read). */
+  highWatermark: string;
+}
+
+export interface BatchContext {
+  /** True once stop() was called or the partition was revoked: finish quickly, the batch will be re-read. */
+  isStopping(): boolean;
+  /** Extends the session while a long batch is processed. */
+  heartbeat(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  groupId: string;
+  /** Topic names or patterns. Patterns are re-evaluated periodically, so a new partner topic is picked up without a restart. */
+  topics: Array<string | RegExp>;
+  /** Where a group with no committed offset starts. Default: earliest. */
+  fromBeginning?: boolean;
+  /**
+   * Handles one batch. Offsets up to the batch's last message are committed only
+   * after this resolves (at-least-once): do the side effect first. A throw means
+   * "retry later": nothing is committed and the batch is delivered again.
+   */
+  eachBatch(batch: MessageBatch, context: BatchContext): Promise<void>;
+  /** Called before the first batch of newly assigned partitions, e.g. to restore state. */
+  onAssigned?(partitions: PartitionRef[]): Promise<void>;
+  /** Called when partitions are taken away (rebalance or stop), after in-flight batches finish. */
+  onRevoked?(partitions: PartitionRef[]): Promise<void>;
+  /** Upper bound on messages per batch. Default 500. */
+  maxBatchSize?: number;
+}
+
+export interface Subscription {
+  /** Finishes the in-flight batch, commits it, leaves the group. */
+  stop(): Promise<void>;
+  /** Partitions currently assigned to this member. */
+  assignment(): PartitionRef[];
+}
+
+export interface ReadOptions {
+  /** Stop at the end offsets observed when the read started (default true). */
+  untilEnd?: boolean;
+}
+
+export interface Bus {
+  /** 'kafka' or 'memory', for logs and health. */
+  readonly kind: 'kafka' | 'memory';
+  /** Creates missing topics; existing ones are left as they are. */
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** Names of existing topics. */
+  listTopics(): Promise<string[]>;
+  producer(): Promise<Producer>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Reads a topic (selected partitions, default all) from the beginning up to its
+   * current end, outside any consumer group: used to restore state from a
+   * compacted or changelog topic before processing.
+   */
+  readToEnd(topic: string, onMessage: (message: BusMessage) => void | Promise<void>, partitions?: number[]): Promise<void>;
+  /** Current end offset of each partition. */
+  endOffsets(topic: string): Promise<Map<number, string>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+// Public surface of @tocsin/core. Services import from here only.
+export * from './generated/schemas';
+export * from './bus/types';
+export { createMemoryBus, type MemoryBusOptions } from './bus/memory';
+export { createKafkaBus, type KafkaBusOptions } from './bus/kafka';
+export { murmur2, partitionForKey } from './bus/partitioner';
+export * from './topics';
+export { compileValidator, schemaNames, schemaDir, type Validator, type ValidationResult, type ValidationIssue } from './schemas';
+export { loadTaxonomy, TAXONOMY_KINDS, type Taxonomy, type TaxonomyKind } from './taxonomy';
+export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
+export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';

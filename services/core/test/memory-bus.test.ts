@@ -1,0 +1,121 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createMemoryBus, partitionForKey, type BusMessage, type MessageBatch } from '../src/index';
+
+async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting for condition');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function newBus() {
+  const bus = createMemoryBus({ defaultPartitions: 3, maxRetryDelayMs: 20 });
+  onTestFinished(() => bus.close());
+  return bus;
+}
+
+describe('memory bus', () => {
+  it('keeps one key on one partition, in order, with the same partition as Kafka murmur2', async () => {
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 4 }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 't', messages: ['a', 'b', 'c'].map((v) => ({ key: 'k1', value: v })) }]);
+    const seen: BusMessage[] = [];
+    await bus.readToEnd('t', (m) => void seen.push(m));
+    expect(seen.map((m) => m.value?.toString())).toEqual(['a', 'b', 'c']);
+    expect(new Set(seen.map((m) => m.partition))).toEqual(new Set([partitionForKey(Buffer.from('k1'), 4)]));
+    expect(seen.map((m) => m.offset)).toEqual(['0', '1', '2']);
+  });
+
+  it('rejects sends to a topic that does not exist', async () => {
+    const bus = newBus();
+    const producer = await bus.producer();
+    await expect(producer.send([{ topic: 'missing', messages: [{ key: null, value: 'x' }] }])).rejects.toThrow(/unknown topic missing/);
+  });
+
+  it('redelivers a batch whose handler threw, and commits only after success', async () => {
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 't', messages: [{ key: 'k', value: '1' }, { key: 'k', value: '2' }] }]);
+    let attempts = 0;
+    const delivered: string[] = [];
+    const sub = await bus.subscribe({
+      groupId: 'g', topics: ['t'],
+      async eachBatch(batch) {
+        attempts++;
+        if (attempts === 1) throw new Error('side effect failed');
+        delivered.push(...batch.messages.map((m) => m.value!.toString()));
+      },
+    });
+    await waitFor(() => delivered.length === 2);
+    await sub.stop();
+    expect(attempts).toBe(2);
+    // A new member of the same group starts after the committed offset: nothing is delivered twice.
+    const again: string[] = [];
+    await producer.send([{ topic: 't', messages: [{ key: 'k', value: '3' }] }]);
+    const sub2 = await bus.subscribe({ groupId: 'g', topics: ['t'], async eachBatch(b) { again.push(...b.messages.map((m) => m.value!.toString())); } });
+    await waitFor(() => again.length === 1);
+    await sub2.stop();
+    expect(again).toEqual(['3']);
+  });
+
+  it('splits partitions between two members of a group and rebalances when one leaves', async () => {
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 4 }]);
+    const got = new Map<string, string[]>();
+    const handler = (name: string) => async (b: MessageBatch) => {
+      got.set(name, [...(got.get(name) ?? []), ...b.messages.map((m) => m.value!.toString())]);
+    };
+    const revoked: number[] = [];
+    const a = await bus.subscribe({ groupId: 'g', topics: ['t'], eachBatch: handler('a'), onRevoked: async (p) => void revoked.push(...p.map((x) => x.partition)) });
+    const b = await bus.subscribe({ groupId: 'g', topics: ['t'], eachBatch: handler('b') });
+    expect(a.assignment().length).toBe(2);
+    expect(b.assignment().length).toBe(2);
+    expect(revoked.length).toBe(2);
+    const producer = await bus.producer();
+    const values = Array.from({ length: 40 }, (_, i) => String(i));
+    await producer.send([{ topic: 't', messages: values.map((v) => ({ key: `key-${v}`, value: v })) }]);
+    await waitFor(() => (got.get('a')?.length ?? 0) + (got.get('b')?.length ?? 0) === 40);
+    await b.stop();
+    expect(a.assignment().length).toBe(4);
+    await producer.send([{ topic: 't', messages: values.map((v) => ({ key: `key-${v}`, value: `x${v}` })) }]);
+    await waitFor(() => (got.get('a') ?? []).filter((v) => v.startsWith('x')).length === 40);
+    await a.stop();
+  });
+
+  it('picks up a new topic matching a pattern subscription', async () => {
+    const bus = newBus();
+    const got: string[] = [];
+    const sub = await bus.subscribe({ groupId: 'g', topics: [/^partner\..+\.incidents$/], async eachBatch(b) { got.push(b.topic); } });
+    await bus.ensureTopics([{ topic: 'partner.fr-dgddi.incidents', partitions: 1 }, { topic: 'other', partitions: 1 }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 'partner.fr-dgddi.incidents', messages: [{ key: null, value: '{}' }] }, { topic: 'other', messages: [{ key: null, value: '{}' }] }]);
+    await waitFor(() => got.length === 1);
+    await sub.stop();
+    expect(got).toEqual(['partner.fr-dgddi.incidents']);
+  });
+
+  it('reports end offsets per partition', async () => {
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 2 }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 't', messages: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }]);
+    const ends = await bus.endOffsets('t');
+    expect([...ends.values()].map(Number).reduce((x, y) => x + y, 0)).toBe(2);
+  });
+});
+
+describe('partitioner', () => {
+  it('agrees with kafkajs (Java-compatible murmur2) on many keys', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer) => number;
+    const { murmur2 } = await import('../src/index');
+    for (let i = 0; i < 500; i++) {
+      const key = Buffer.from(`partner-${i}:incident-${i * 7919}`.slice(0, (i % 40) + 1));
+      expect(murmur2(key)).toBe(kafkajsMurmur2(key) & 0x7fffffff);
+    }
+  });
+});
