@@ -1,0 +1,5 @@
+export type { CountDetector, CountSeries, DetectorRow, ParamSpec, ParamType, ParamValues } from './types';
+export { countDetectors, getCountDetector } from './registry';
+export { parseParams } from './params';
+export { DETECTOR_ERROR_CODES, DetectorError, type DetectorErrorCode } from './errors';
+export { runScoreCommand, type ScoreCommandIo } from './score-command';
