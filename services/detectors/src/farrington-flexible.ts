@@ -94,7 +94,7 @@ function readSettings(params: ParamValues): FlexibleSettings {
 interface BaselineData {
   response: number[];
   wtime: number[];
-  /** Seasonal level per row; empty when noPeriods = 1. */
+  /** Seasonal level per row (all equal to 1 when noPeriods = 1: no factor in the model). */
   level: number[];
   logPopulation: number[];
   /** Sorted distinct seasonal levels; the first is the reference level of the treatment contrasts. */
