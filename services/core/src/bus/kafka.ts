@@ -10,6 +10,9 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type LogEntry } 
 import type { Logger } from '../logger';
 import type { Bus, BusMessage, PartitionRef, Producer, SubscribeOptions, Subscription, TopicBatch, TopicSpec } from './types';
 
+/** Attempts at reading offsets before giving up (about 4.5 s in all). */
+const OFFSET_ATTEMPTS = 10;
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
@@ -62,9 +65,21 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     return all.filter((t) => patterns.some((p) => (typeof p === 'string' ? p === t : p.test(t)))).sort();
   }
 
-  async function endOffsets(topic: string): Promise<Map<number, string>> {
+  /** Offsets of a topic; retried because metadata lags a just-created topic ("not the leader"). */
+  async function topicOffsets(topic: string) {
     await connectAdmin();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        if (attempt >= OFFSET_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  async function endOffsets(topic: string): Promise<Map<number, string>> {
+    const offsets = await topicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 
@@ -174,9 +189,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   }
 
   async function readToEnd(topic: string, onMessage: (m: BusMessage) => void | Promise<void>, partitions?: number[]): Promise<void> {
-    const ends = await endOffsets(topic);
-    await connectAdmin();
-    const starts = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
+    const offsets = await topicOffsets(topic);
+    const ends = new Map(offsets.map((o) => [o.partition, o.high]));
+    const starts = new Map(offsets.map((o) => [o.partition, o.low]));
     const remaining = new Set([...ends.entries()].filter(([p, high]) => (!partitions || partitions.includes(p)) && BigInt(high) > BigInt(starts.get(p) ?? '0')).map(([p]) => p));
     if (remaining.size === 0) return;
     // kafkajs has no group-less assign(); a throw-away group that never commits does the same.

@@ -1,0 +1,25 @@
+// Error codes of the simulator. Options and flags are its whole surface, so every
+// error names the option and the value that was wrong.
+
+export const SIMULATOR_ERRORS = {
+  invalid_option: 'A scenario option is out of range or malformed (createScenario).',
+  unknown_partner: 'An incident names a partner the scenario does not have (Scenario.encode).',
+  unknown_corridor: 'A trend refers to a corridor that does not exist (createScenario).',
+  bad_flag: 'A command-line flag is unknown, repeated or has a bad value (tocsin simulate).',
+  bad_ground_truth: 'A file given as ground truth is unreadable or not one the simulator wrote (readGroundTruth).',
+} as const;
+
+export type SimulatorErrorCode = keyof typeof SIMULATOR_ERRORS;
+
+/** Thrown for bad scenario options, unknown partners or corridors, bad CLI flags and bad ground-truth files; never retryable. */
+export class SimulatorError extends Error {
+  override readonly name = 'SimulatorError';
+  readonly retryable = false;
+  constructor(
+    readonly code: SimulatorErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
