@@ -6,7 +6,7 @@
 // - pattern subscriptions are re-evaluated every topicRefreshMs, because kafkajs
 //   resolves patterns only when it subscribes.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger';
 import type { Bus, BusMessage, PartitionRef, Producer, SubscribeOptions, Subscription, TopicBatch, TopicSpec } from './types';
 
@@ -15,6 +15,10 @@ const OFFSET_ATTEMPTS = 10;
 
 export interface KafkaBusOptions {
   brokers: string[];
+  /** TLS to the brokers: true for the system CAs, or tls.connect options (e.g. { ca }). */
+  ssl?: boolean | { ca: string[] };
+  /** SASL authentication; each service gets its own principal so ACLs can be per service. */
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   clientId: string;
   logger: Logger;
   /** Replication factor for topics created by ensureTopics; -1 uses the broker default. */
@@ -45,6 +49,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    // kafkajs types SASL per mechanism; ours is the same shape with the union widened.
+    ...(options.sasl !== undefined ? { sasl: options.sasl as SASLOptions } : {}),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogger(log),
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },

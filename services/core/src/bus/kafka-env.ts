@@ -1,0 +1,47 @@
+// Kafka connection settings shared by every service's main: brokers plus TLS and
+// SASL, read from the environment and checked before anything connects.
+import { readFileSync } from 'node:fs';
+import type { KafkaBusOptions } from './kafka';
+
+export type KafkaConnection = Pick<KafkaBusOptions, 'brokers' | 'ssl' | 'sasl'>;
+
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/**
+ * Reads KAFKA_BROKERS (comma-separated host:port), KAFKA_SSL (true/false),
+ * KAFKA_SSL_CA_FILE (PEM, implies TLS), KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME
+ * and KAFKA_SASL_PASSWORD. Throws an Error naming the bad variable.
+ */
+export function kafkaConnectionFromEnv(env: Record<string, string | undefined>): KafkaConnection {
+  const raw = env['KAFKA_BROKERS']?.trim();
+  if (!raw) throw new Error('KAFKA_BROKERS is not set (comma-separated host:port list)');
+  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:[0-9]{1,5}$/.test(broker)) throw new Error(`KAFKA_BROKERS has an entry "${broker}" that is not host:port`);
+  }
+  const sslFlag = env['KAFKA_SSL']?.trim().toLowerCase();
+  if (sslFlag !== undefined && sslFlag !== '' && sslFlag !== 'true' && sslFlag !== 'false') throw new Error('KAFKA_SSL must be true or false');
+  const caFile = env['KAFKA_SSL_CA_FILE']?.trim();
+  let ssl: KafkaBusOptions['ssl'];
+  if (caFile) {
+    try {
+      ssl = { ca: [readFileSync(caFile, 'utf8')] };
+    } catch (error) {
+      throw new Error(`KAFKA_SSL_CA_FILE ${caFile} cannot be read: ${(error as Error).message}`);
+    }
+  } else if (sslFlag === 'true') {
+    ssl = true;
+  }
+  const mechanism = env['KAFKA_SASL_MECHANISM']?.trim().toLowerCase();
+  let sasl: KafkaBusOptions['sasl'];
+  if (mechanism) {
+    if (!SASL_MECHANISMS.includes(mechanism as (typeof SASL_MECHANISMS)[number])) {
+      throw new Error(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
+    }
+    const username = env['KAFKA_SASL_USERNAME'];
+    const password = env['KAFKA_SASL_PASSWORD'];
+    if (!username || !password) throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+    sasl = { mechanism: mechanism as (typeof SASL_MECHANISMS)[number], username, password };
+  }
+  return { brokers, ...(ssl !== undefined ? { ssl } : {}), ...(sasl !== undefined ? { sasl } : {}) };
+}
