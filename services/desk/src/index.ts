@@ -6,3 +6,4 @@ export { createApiKey, createApiKeyStore, hashKey, hasScope, SCOPES, type ApiKey
 export { createRateLimiter, type RateLimiter } from './auth/rate-limit';
 export { ApiError, API_ERROR_CODES, type ApiErrorCode } from './errors';
 export { errorResponse, buildOpenApiDocument, type OpenApiPaths } from './openapi';
+export { createSignalFeed, type SignalFeed } from './signal-feed';

@@ -57,10 +57,12 @@ function presentedKey(request: FastifyRequest): string | null {
 
 export async function buildDeskServer(options: DeskServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request lines are not logged (they would name agencies' queries); errors are.
+    loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: API_LIMITS.bodyBytes,
     requestTimeout: API_LIMITS.requestTimeoutMs,
-    disableRequestLogging: true,
+    // Plugins register while the pipeline may already be busy in the same process.
+    pluginTimeout: 60_000,
   });
   const limiter = createRateLimiter(API_LIMITS.requestsPerSecondPerKey, API_LIMITS.burstPerKey, options.clock);
   app.decorateRequest('principal', null);

@@ -25,9 +25,11 @@ function renderPartners(ingest) {
   const totals = { accepted: 0, updated: 0, duplicate: 0, rejected: 0 };
   for (const id of Object.keys(partners).sort()) {
     const p = partners[id];
-    const rejected = typeof p.rejected === 'number' ? p.rejected : Object.values(p.rejectedByReason || {}).reduce((a, b) => a + b, 0);
+    // ingest reports rejections per reason code: { schema_violation: 3, ... }
+    const byReason = p.rejected || {};
+    const rejected = Object.values(byReason).reduce((a, b) => a + b, 0);
     totals.accepted += p.accepted || 0; totals.updated += p.updated || 0; totals.duplicate += p.duplicate || 0; totals.rejected += rejected;
-    const reasons = Object.entries(p.rejectedByReason || {}).map(([r, n]) => `${r}: ${n}`).join(', ');
+    const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
     const tr = document.createElement('tr');
     tr.append(cell(id), cell(fmt(p.accepted), 'num'), cell(fmt(p.updated), 'num'), cell(fmt(p.duplicate), 'num'), cell(fmt(rejected), 'num'), cell(reasons));
     body.append(tr);
@@ -81,7 +83,190 @@ async function pollSignals() {
   }
 }
 
-function tick() { pollHealth(); pollSignals().catch(() => {}); }
+// ---- Alerts panel: list, filter, and the watch-desk actions (admin keys). ----
+
+/** Calls the API with the signed-in key; resolves to the parsed body or throws with the API's message. */
+async function api(method, path, body) {
+  const key = apiKey();
+  if (!key) throw new Error('sign in first');
+  const headers = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => ({ error: { message: res.statusText } }));
+  if (!res.ok) throw new Error(data.error && data.error.message ? data.error.message : `HTTP ${res.status}`);
+  return data;
+}
+
+function say(text, isError) {
+  const el = $('alert-message');
+  el.textContent = text;
+  el.className = isError ? 'message error' : 'message';
+}
+
+function badge(text, className) {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+function actionButton(label, action, id) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.dataset.action = action;
+  b.dataset.id = id;
+  return b;
+}
+
+function deskText(desk) {
+  const parts = [];
+  if (desk.acknowledged) parts.push(`ack ${desk.acknowledged.by || ''} ${desk.acknowledged.at.slice(0, 16).replace('T', ' ')}`.replace('  ', ' '));
+  if (desk.assignee) parts.push(`→ ${desk.assignee.to}`);
+  if (desk.label) parts.push(desk.label.value === 'true_positive' ? 'true positive' : 'false positive');
+  return parts.join(' · ');
+}
+
+/** Admin keys get the stored record (partners named); agencies the shared view (rests_on). */
+function restsOn(entry) {
+  const a = entry.alert;
+  if (entry.level === 'admin') return (a.partners || []).join(' ');
+  const named = (a.rests_on && a.rests_on.partners) || [];
+  const unnamed = a.rests_on ? a.rests_on.unnamed_partners : 0;
+  return named.join(' ') + (unnamed ? ` +${unnamed} unnamed` : '');
+}
+
+function alertQuery() {
+  const params = new URLSearchParams({ limit: '50' });
+  const status = $('alert-status').value;
+  const severity = $('alert-severity').value;
+  const country = $('alert-country').value.trim().toUpperCase();
+  if (status) params.set('status', status);
+  if (severity) params.set('min_severity', severity);
+  if (country) params.set('country', country);
+  return params.toString();
+}
+
+async function pollAlerts() {
+  const body = $('alerts').querySelector('tbody');
+  if (!apiKey()) { $('alerts-hint').textContent = 'sign in to see alerts'; body.replaceChildren(); return; }
+  let page;
+  try {
+    page = await api('GET', `/api/alerts?${alertQuery()}`);
+  } catch (err) {
+    $('alerts-hint').textContent = `cannot list alerts: ${err.message}`;
+    body.replaceChildren();
+    return;
+  }
+  $('alerts-hint').textContent = `${page.alerts.length} of ${page.total}`;
+  body.replaceChildren();
+  for (const entry of page.alerts) {
+    const a = entry.alert;
+    const tr = document.createElement('tr');
+    const sev = document.createElement('td');
+    sev.append(badge(a.severity, `sev sev-${a.severity}`));
+    if (entry.level === 'aggregate') sev.append(' ', badge('aggregate', 'tag'));
+    const actions = document.createElement('td');
+    actions.className = 'actions';
+    // Desk actions need an admin key; the API answers admin keys with level "admin".
+    if (entry.level === 'admin') {
+      actions.append(
+        actionButton('Ack', 'acknowledge', entry.id),
+        actionButton('Assign', 'assign', entry.id),
+        actionButton('TP', 'label-tp', entry.id),
+        actionButton('FP', 'label-fp', entry.id),
+        actionButton('Silence 1h', 'silence', entry.id),
+      );
+    } else {
+      actions.textContent = 'admin key needed';
+      actions.classList.add('muted');
+    }
+    tr.append(sev, cell(a.status), cell(a.detector.id), cell(`${a.dimension.type}: ${a.dimension.key}`), cell((a.countries || []).join(' ')),
+      cell(restsOn(entry)), cell(entry.updated_at.slice(0, 16).replace('T', ' ')), cell(deskText(entry.desk)), actions);
+    body.append(tr);
+  }
+}
+
+async function pollSilences() {
+  const body = $('silences').querySelector('tbody');
+  if (!apiKey()) { $('silences-hint').textContent = ''; body.replaceChildren(); return; }
+  let data;
+  try {
+    data = await api('GET', '/api/silences');
+  } catch (err) {
+    $('silences-hint').textContent = err.message;
+    body.replaceChildren();
+    return;
+  }
+  $('silences-hint').textContent = `${data.silences.length} active`;
+  body.replaceChildren();
+  for (const s of data.silences) {
+    const tr = document.createElement('tr');
+    const end = document.createElement('td');
+    end.append(actionButton('End', 'end-silence', s.id));
+    tr.append(cell(s.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')), cell(s.ends_at.slice(0, 16).replace('T', ' ')), cell(s.created_by), cell(s.comment || ''), end);
+    body.append(tr);
+  }
+}
+
+/** One watch-desk action; free text comes from a prompt (no inline handlers under the CSP). */
+async function runAction(action, id) {
+  if (action === 'acknowledge') {
+    const comment = window.prompt('Acknowledge — comment (optional):', '');
+    if (comment === null) return;
+    await api('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, comment ? { comment } : {});
+    say(`acknowledged ${id}`);
+  } else if (action === 'assign') {
+    const assignee = window.prompt('Assign to:', '');
+    if (!assignee) return;
+    await api('POST', `/api/alerts/${encodeURIComponent(id)}/assign`, { assignee });
+    say(`assigned ${id} to ${assignee}`);
+  } else if (action === 'label-tp' || action === 'label-fp') {
+    const label = action === 'label-tp' ? 'true_positive' : 'false_positive';
+    const comment = window.prompt(`Label ${label.replace('_', ' ')} — comment (optional):`, '');
+    if (comment === null) return;
+    await api('POST', `/api/alerts/${encodeURIComponent(id)}/label`, comment ? { label, comment } : { label });
+    say(`labelled ${id} ${label.replace('_', ' ')}`);
+  } else if (action === 'silence') {
+    const s = await api('POST', '/api/silences', { matchers: [{ name: 'alert_id', op: '=', value: id }], duration_seconds: 3600, comment: 'silenced from the watch desk' });
+    say(`silenced ${id} until ${s.ends_at.slice(11, 16)} UTC`);
+  } else if (action === 'end-silence') {
+    await api('DELETE', `/api/silences/${encodeURIComponent(id)}`);
+    say(`ended silence ${id}`);
+  }
+  await Promise.all([pollAlerts(), pollSilences()]);
+}
+
+function onActionClick(event) {
+  const button = event.target.closest('button[data-action]');
+  if (!button) return;
+  button.disabled = true;
+  runAction(button.dataset.action, button.dataset.id)
+    .catch((err) => say(`${button.dataset.action} failed: ${err.message}`, true))
+    .finally(() => { button.disabled = false; });
+}
+
+async function createSilence(event) {
+  event.preventDefault();
+  const minutes = Number($('silence-minutes').value);
+  const comment = $('silence-comment').value.trim();
+  try {
+    const s = await api('POST', '/api/silences', {
+      matchers: [{ name: $('silence-name').value, op: $('silence-op').value, value: $('silence-value').value.trim() }],
+      duration_seconds: Math.round(minutes * 60),
+      ...(comment ? { comment } : {}),
+    });
+    say(`silence ${s.id} until ${s.ends_at.slice(0, 16).replace('T', ' ')} UTC`);
+    $('silence-value').value = '';
+    $('silence-comment').value = '';
+  } catch (err) {
+    say(`silence failed: ${err.message}`, true);
+  }
+  await pollSilences();
+}
+
+function tick() { pollHealth(); pollSignals().catch(() => {}); pollAlerts().catch(() => {}); pollSilences().catch(() => {}); }
 
 document.addEventListener('DOMContentLoaded', () => {
   $('key-form').addEventListener('submit', (e) => {
@@ -92,6 +277,10 @@ document.addEventListener('DOMContentLoaded', () => {
     tick();
   });
   $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(KEY_STORAGE); tick(); });
+  $('alert-filters').addEventListener('submit', (e) => { e.preventDefault(); pollAlerts().catch(() => {}); });
+  $('alerts').addEventListener('click', onActionClick);
+  $('silences').addEventListener('click', onActionClick);
+  $('silence-form').addEventListener('submit', createSilence);
   tick();
   setInterval(tick, POLL_MS);
 });
