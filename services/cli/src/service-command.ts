@@ -6,6 +6,7 @@ import type { CommandIo } from './io';
 const SERVICES: Record<string, () => Promise<unknown>> = {
   ingest: () => import('@tocsin/ingest/main'),
   detect: () => import('@tocsin/detect/main'),
+  alert: () => import('@tocsin/alert/main'),
   desk: () => import('@tocsin/desk/main'),
 };
 

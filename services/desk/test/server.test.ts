@@ -48,13 +48,22 @@ describe('desk server', () => {
     expect(wrongScope.json().error.code).toBe('forbidden');
   });
 
-  it('shows evidence to admins and aggregates to other agencies', async () => {
-    const { app, admin, reader } = await server();
+  it('shows signals to admins as emitted and to agencies through the sharing rules', async () => {
+    const amberNl = signal();
+    const greenNl = signal({
+      id: 'green', evidence: [{ ...amberNl.evidence[0]!, incident_id: 'nl-police:2', handling: { tlp: 'GREEN', source_reliability: 'A', information_credibility: '1' } }],
+    });
+    const { app, admin, reader } = await server([amberNl, greenNl]);
     const full = (await app.inject({ method: 'GET', url: '/api/signals', headers: { authorization: `Bearer ${admin}` } })).json();
+    expect(full.signals.map((s: Signal) => s.id).sort()).toEqual([amberNl.id, 'green'].sort());
     expect(full.signals[0].evidence).toHaveLength(1);
+    // FR may count, but not read, the AMBER incident of an NL partner about NL (no allow-list).
     const limited = (await app.inject({ method: 'GET', url: '/api/signals', headers: { 'x-api-key': reader } })).json();
-    expect(limited.signals[0].evidence).toEqual([]);
-    expect(limited.signals[0].evidence_total).toBe(1);
+    const byLevel = Object.fromEntries(limited.signals.map((v: { level: string }) => [v.level, v]));
+    expect(byLevel['full']).toMatchObject({ counts: { incidents: 1, incidents_detailed: 1 } });
+    expect(byLevel['aggregate']).toMatchObject({ counts: { incidents: 1, incidents_detailed: 0 } });
+    expect(byLevel['aggregate'].evidence ?? []).toEqual([]);
+    expect(JSON.stringify(limited)).not.toContain('nl-police:1');
   });
 
   it('filters and orders signals and rejects bad parameters with a specific message', async () => {

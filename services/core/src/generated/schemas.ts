@@ -2,6 +2,816 @@
 // `npx tsx scripts/gen-types.ts`. A test fails when this file drifts from the schemas.
 /* eslint-disable */
 
+export interface AcknowledgeRequest {
+  comment?: string;
+}
+
+export interface AlertAction {
+  /**
+   * act_<random>
+   */
+  id: string;
+  type: 'alert-action';
+  schema_version: 1;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  produced_at: string;
+  source: string;
+  action: 'acknowledge' | 'unacknowledge' | 'assign' | 'unassign' | 'label' | 'silence' | 'expire_silence';
+  /**
+   * The alert acted on; absent for silences, which act on every alert their matchers select.
+   */
+  alert_id?: string;
+  /**
+   * Who did it (user or API key principal).
+   */
+  actor: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  at: string;
+  comment?: string;
+  assignee?: string;
+  label?: 'true_positive' | 'false_positive';
+  silence?: Silence;
+}
+
+export interface Silence {
+  id: string;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  matchers:
+    | [Matcher]
+    | [Matcher, Matcher]
+    | [Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ];
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  starts_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  ends_at: string;
+  created_by: string;
+  comment?: string;
+}
+
+export interface Matcher {
+  name:
+    | 'alert_id'
+    | 'detector'
+    | 'detector_kind'
+    | 'dimension_type'
+    | 'dimension_key'
+    | 'severity'
+    | 'status'
+    | 'country';
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface Alert {
+  /**
+   * al_<hex>, a hash of (detector id, dimension type, dimension key): the same pair always maps to the same alert.
+   */
+  id: string;
+  type: 'alert';
+  schema_version: 1;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  produced_at: string;
+  source: string;
+  /**
+   * Incremented when status, severity or scope (countries, partners) changes.
+   */
+  revision: number;
+  /**
+   * Incremented each time the alert re-opens after resolving.
+   */
+  episode: number;
+  status: 'open' | 'resolved';
+  detector: Detector;
+  dimension: Dimension;
+  severity: Severity;
+  rank_score: number;
+  summary?: string;
+  /**
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  countries: string[];
+  partners: string[];
+  /**
+   * @maxItems 50
+   */
+  terms?: string[];
+  first_reported?: FirstReported;
+  bucket: Bucket;
+  observed: number;
+  expected?: number | null;
+  upperbound?: number | null;
+  score?: number | null;
+  p_value?: number | null;
+  q_value?: number | null;
+  /**
+   * Contributing incidents of this episode with their markings (latest 200).
+   *
+   * @maxItems 200
+   */
+  evidence: Evidence[];
+  evidence_total: number;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  opened_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  updated_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  resolved_at?: string;
+  last_signal: {
+    id: string;
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    received_at: string;
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    bucket_end: string;
+    origin?: RecordOrigin;
+  };
+  signals_seen: number;
+  /**
+   * Revision log (latest 100).
+   *
+   * @maxItems 100
+   */
+  history: AlertRevision[];
+  notify: AlertNotifyState;
+  flapping: {
+    active: boolean;
+    /**
+     * Times of recent open/resolve transitions (latest 20).
+     *
+     * @maxItems 20
+     *
+     * Items: RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    transitions:
+      | []
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string, string]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ];
+  };
+  desk: AlertDeskState;
+}
+
+export interface Detector {
+  /**
+   * e.g. ears-c2, farrington-flexible, first-seen, emerging-terms, cross-border-spread, route-displacement.
+   */
+  id: string;
+  version: string;
+  kind: 'count' | 'novelty' | 'terms' | 'spread' | 'displacement';
+}
+
+export interface Dimension {
+  /**
+   * What is counted, e.g. country, route, route_edge, method, technology, commodity, country_method, country_technology, term.
+   */
+  type: string;
+  /**
+   * Canonical key within the type, e.g. 'NL|method:concealment.container'.
+   */
+  key: string;
+  /**
+   * The parts of the key, named, so subscribers can filter without parsing keys.
+   */
+  attributes: {
+    /**
+     * ISO 3166-1 alpha-2 country code, upper case.
+     */
+    country?: string;
+    /**
+     * ISO 3166-1 alpha-2 country code, upper case.
+     */
+    origin?: string;
+    /**
+     * Items: ISO 3166-1 alpha-2 country code, upper case.
+     */
+    transit?: string[];
+    /**
+     * ISO 3166-1 alpha-2 country code, upper case.
+     */
+    destination?: string;
+    modality?: string;
+    /**
+     * UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+     */
+    category?: string;
+    /**
+     * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+     */
+    method?: string;
+    /**
+     * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+     */
+    technology?: string;
+    /**
+     * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+     */
+    commodity?: string;
+    term?: string;
+    lang?: string;
+  };
+}
+
+export interface FirstReported {
+  partner: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  country: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  at: string;
+}
+
+export interface Bucket {
+  granularity: 'day' | 'week';
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  start: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  end: string;
+}
+
+export interface Evidence {
+  /**
+   * <partner>:<incident id>
+   */
+  incident_id: string;
+  partner: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  country: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  occurred_at: string;
+  /**
+   * UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   */
+  category?: string;
+  route?: Route;
+  modality?: string;
+  methods?: string[];
+  technologies?: string[];
+  commodities?: string[];
+  narrative_excerpt?: string;
+  handling: Handling;
+}
+
+export interface Route {
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  origin: string;
+  /**
+   * @maxItems 16
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  transit:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  destination: string;
+  /**
+   * Optional corridor name, e.g. Central Mediterranean.
+   */
+  name?: string;
+}
+
+export interface Handling {
+  /**
+   * Traffic Light Protocol 2.0 level.
+   */
+  tlp: 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+  /**
+   * Optional allow-list of recipient countries. When present, only agencies of these countries (and the owner's own country) may receive details.
+   *
+   * @maxItems 250
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  share_with?: string[];
+  /**
+   * European police exchange handling code: H0 usable in judicial proceedings, H1 not usable in proceedings without the owner's consent, H2 intelligence only, H3 restrictions given in `restrictions`.
+   */
+  handling_code?: 'H0' | 'H1' | 'H2' | 'H3';
+  restrictions?: string;
+  /**
+   * 4x4 grading, source: A no doubt, B mostly reliable, C mostly unreliable, X cannot be assessed.
+   */
+  source_reliability: 'A' | 'B' | 'C' | 'X';
+  /**
+   * 4x4 grading, information: 1 no doubt, 2 known personally to the source, 3 not known personally but corroborated, 4 not known personally and not corroborated.
+   */
+  information_credibility: '1' | '2' | '3' | '4';
+}
+
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface AlertRevision {
+  revision: number;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  at: string;
+  reason: 'opened' | 'reopened' | 'severity' | 'scope' | 'resolved';
+  status: 'open' | 'resolved';
+  severity: Severity;
+  /**
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  countries: string[];
+  partners?: string[];
+}
+
+export interface AlertNotifyState {
+  pending_revision: number | null;
+  due_at: string | null;
+  /**
+   * Revision last notified to subscribers.
+   */
+  last_revision: number | null;
+  last_status: ('open' | 'resolved') | null;
+  last_at: string | null;
+  /**
+   * Repeat notifications of last_revision sent so far (0 for the first).
+   */
+  repeat: number;
+  /**
+   * Why the pending notification waits: flapping or a silence id.
+   */
+  held_by?: string;
+}
+
+export interface AlertDeskState {
+  acknowledged?: ActorNote;
+  assignee?: {
+    to: string;
+    by: string;
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    at: string;
+  };
+  label?: {
+    value: 'true_positive' | 'false_positive';
+    by: string;
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    at: string;
+    comment?: string;
+  };
+  /**
+   * Every action taken on this alert (latest 200).
+   *
+   * @maxItems 200
+   */
+  actions: AlertAction[];
+}
+
+export interface ActorNote {
+  by: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  at: string;
+  comment?: string;
+}
+
+export interface AssignRequest {
+  /**
+   * Who works the alert (a person or team on the watch desk).
+   */
+  assignee: string;
+  comment?: string;
+}
+
 export interface DeadLetter {
   /**
    * <topic>:<partition>:<offset>[:<row>] of the rejected record; stable across re-processing.
@@ -72,6 +882,318 @@ export interface DeadLetter {
     data_base64: string;
     size: number;
     truncated: boolean;
+  };
+}
+
+export interface Delivery {
+  /**
+   * msg_<hex>: hash of (alert id, revision, subscription id, repeat); the webhook-id.
+   */
+  id: string;
+  type: 'delivery';
+  schema_version: 1;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  produced_at: string;
+  source: string;
+  event_type: 'alert.opened' | 'alert.updated' | 'alert.resolved' | 'test';
+  alert_id?: string;
+  alert_revision?: number;
+  /**
+   * 0 for the first notification of a revision, n for the n-th repeat.
+   */
+  repeat?: number;
+  subscription_id: string;
+  agency: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  agency_country: string;
+  /**
+   * Host (and port) of the endpoint; the full URL may carry a token and is not recorded.
+   */
+  endpoint_host: string;
+  state: 'scheduled' | 'retrying' | 'delivered' | 'exhausted' | 'abandoned';
+  state_reason?: string;
+  /**
+   * Attempts made so far.
+   */
+  attempt: number;
+  /**
+   * Every attempt, oldest first (latest 100).
+   *
+   * @maxItems 100
+   */
+  attempts: DeliveryAttempt[];
+  next_attempt_at: string | null;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  created_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  deadline_at: string;
+  /**
+   * Sharing-rules level the payload was built at.
+   */
+  view: 'full' | 'aggregate' | 'test';
+  origin?: RecordOrigin;
+  payload_sha256: string;
+  /**
+   * The exact JSON body sent (what the agency received).
+   */
+  payload: string;
+}
+
+export interface DeliveryAttempt {
+  n: number;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  at: string;
+  /**
+   * The webhook-timestamp header of this attempt (seconds).
+   */
+  webhook_timestamp?: number;
+  status_code?: number;
+  outcome: 'delivered' | 'http_error' | 'throttled' | 'gone' | 'timeout' | 'network_error' | 'ssrf_refused';
+  duration_ms: number;
+  error?: string;
+  retry_after_ms?: number;
+}
+
+export interface Observation {
+  /**
+   * <partner>:<incident id>
+   */
+  incident_id: string;
+  revision: number;
+  /**
+   * +1 adds the revision's contribution; -1 retracts the contribution of a superseded revision.
+   */
+  weight: 1 | -1;
+  dim_type: string;
+  dim_key: string;
+  attributes: Attributes;
+  evidence: Evidence;
+}
+
+export interface Attributes {
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  country?: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  origin?: string;
+  /**
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  transit?: string[];
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  destination?: string;
+  modality?: string;
+  /**
+   * UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   */
+  category?: string;
+  /**
+   * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  method?: string;
+  /**
+   * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  technology?: string;
+  /**
+   * A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  commodity?: string;
+  term?: string;
+  lang?: string;
+}
+
+export interface DetectKeyState {
+  v: 1;
+  dim_type: string;
+  dim_key: string;
+  attributes: Attributes;
+  /**
+   * Offset (decimal string) of the last observation on the key's partition included in this state; redelivered observations at or below it are skipped.
+   */
+  offset: string;
+  /**
+   * Day index (days since 1970-01-01 UTC) of the key's first observation.
+   */
+  first_day: number;
+  days: CountRing;
+  weeks: CountRing;
+  /**
+   * Open (not yet scored) buckets with their evidence.
+   */
+  open: {
+    granularity: 'day' | 'week';
+    index: number;
+    total: number;
+    evidence: Evidence[];
+  }[];
+  /**
+   * First-seen registry record of the key when its type is a novelty pattern (route_edge, route, country_method, country_technology, route_commodity): who reported it first and when.
+   */
+  first_seen?: {
+    firstAt: number;
+    firstPartner: string;
+    firstCountry: string;
+    firstIncident: string;
+    lastAt: number;
+    sightings: number;
+  };
+  /**
+   * Last bucket index for which each detector's signal was emitted (by detector id): re-processing after a crash does not repeat it.
+   */
+  emitted: {
+    [k: string]: number;
+  };
+}
+
+export interface CountRing {
+  /**
+   * Index (day or ISO week since the epoch) of the newest count.
+   */
+  last: number;
+  /**
+   * Counts ending at `last`, oldest first, little-endian uint16, base64.
+   */
+  counts: string;
+}
+
+export type DimensionType =
+  | 'country'
+  | 'route'
+  | 'route_edge'
+  | 'method'
+  | 'technology'
+  | 'commodity'
+  | 'category'
+  | 'country_method'
+  | 'country_technology'
+  | 'country_commodity'
+  | 'route_commodity';
+
+export interface DetectorConfig {
+  /**
+   * Config id, the key on detector-config.v1 (the service follows one id, default 'default').
+   */
+  id: string;
+  /**
+   * Named in every signal as config_version; bump on every change.
+   */
+  version: string;
+  description?: string;
+  buckets: {
+    /**
+     * Event-time buckets kept per key.
+     *
+     * @minItems 1
+     */
+    granularities: ['day' | 'week', ...('day' | 'week')[]];
+    /**
+     * A bucket closes once the watermark (max event time seen on the partition minus this) passes its end; observations for closed buckets are counted as late_dropped and dead-lettered.
+     */
+    allowed_lateness_days: number;
+    /**
+     * A key is scored only after it has existed this many days (its first observation), so a brand-new key does not alarm against an empty baseline. Novelty is the emergence detectors' job.
+     */
+    min_history_days?: number;
+  };
+  /**
+   * Dimension types derived from every incident (see docs/detect.md for the key formats).
+   *
+   * @minItems 1
+   */
+  dimensions: [DimensionType, ...DimensionType[]];
+  /**
+   * Count-series detectors from @tocsin/detectors run on each closed bucket of every key.
+   */
+  count_detectors: CountDetectorSetting[];
+  multiple_testing: {
+    /**
+     * benjamini-hochberg: alarms with a p-value are kept only when their BH q-value across the keys scored in the same bucket is at most fdr; none: every alarm is kept.
+     */
+    method: 'benjamini-hochberg' | 'none';
+    fdr: number;
+    /**
+     * Budget: at most this many signals per partition and bucket, highest rank first.
+     */
+    max_signals_per_bucket: number;
+  };
+  /**
+   * Most contributing incidents kept per open bucket and listed in a signal (the total is always counted).
+   */
+  evidence_limit?: number;
+  /**
+   * Per-dimension overrides, applied in order; later matches win.
+   */
+  overrides: DimensionOverride[];
+  /**
+   * Settings passed to the emergence detectors (first-seen, emerging terms, cross-border spread, route displacement).
+   */
+  emergence?: {
+    [k: string]: number | boolean | string;
+  };
+}
+
+export interface CountDetectorSetting {
+  /**
+   * Detector id, e.g. ears-c2, farrington-flexible.
+   */
+  detector: string;
+  granularity: 'day' | 'week';
+  enabled?: boolean;
+  /**
+   * Periods of history passed to the detector (the last one is the bucket scored).
+   */
+  history?: number;
+  /**
+   * No signal below this count in the bucket, whatever the detector says.
+   */
+  min_observed?: number;
+  /**
+   * Effect-size floor: no signal unless observed >= min_ratio x expected (where expected is defined). Over-dispersed crime counts make tiny p-values cheap; a desk wants surges, not wiggles.
+   */
+  min_ratio?: number;
+  params?: DetectorParams;
+}
+
+export interface DetectorParams {
+  [k: string]: number | boolean | string | [number, number];
+}
+
+export interface DimensionOverride {
+  dimension_type: DimensionType;
+  /**
+   * Glob over the dimension key: * matches any run of characters. Absent: every key of the type.
+   */
+  key_pattern?: string;
+  /**
+   * false stops scoring matching keys (they are still counted).
+   */
+  enabled?: boolean;
+  /**
+   * Per-detector changes for matching keys, by detector id.
+   */
+  detectors?: {
+    [k: string]: {
+      enabled?: boolean;
+      min_observed?: number;
+      min_ratio?: number;
+      params?: DetectorParams;
+    };
   };
 }
 
@@ -164,92 +1286,6 @@ export interface Incident {
   handling: Handling;
 }
 
-export interface Route {
-  /**
-   * ISO 3166-1 alpha-2 country code, upper case.
-   */
-  origin: string;
-  /**
-   * @maxItems 16
-   *
-   * Items: ISO 3166-1 alpha-2 country code, upper case.
-   */
-  transit:
-    | []
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
-    | [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string
-      ]
-    | [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string
-      ]
-    | [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string
-      ];
-  /**
-   * ISO 3166-1 alpha-2 country code, upper case.
-   */
-  destination: string;
-  /**
-   * Optional corridor name, e.g. Central Mediterranean.
-   */
-  name?: string;
-}
-
 export interface Quantity {
   value: number;
   unit: 'kg' | 'g' | 'l' | 'units' | 'persons' | 'items' | 'eur' | 'usd';
@@ -283,32 +1319,9 @@ export interface Person {
   nationality?: string;
 }
 
-export interface Handling {
-  /**
-   * Traffic Light Protocol 2.0 level.
-   */
-  tlp: 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
-  /**
-   * Optional allow-list of recipient countries. When present, only agencies of these countries (and the owner's own country) may receive details.
-   *
-   * @maxItems 250
-   *
-   * Items: ISO 3166-1 alpha-2 country code, upper case.
-   */
-  share_with?: string[];
-  /**
-   * European police exchange handling code: H0 usable in judicial proceedings, H1 not usable in proceedings without the owner's consent, H2 intelligence only, H3 restrictions given in `restrictions`.
-   */
-  handling_code?: 'H0' | 'H1' | 'H2' | 'H3';
-  restrictions?: string;
-  /**
-   * 4x4 grading, source: A no doubt, B mostly reliable, C mostly unreliable, X cannot be assessed.
-   */
-  source_reliability: 'A' | 'B' | 'C' | 'X';
-  /**
-   * 4x4 grading, information: 1 no doubt, 2 known personally to the source, 3 not known personally but corroborated, 4 not known personally and not corroborated.
-   */
-  information_credibility: '1' | '2' | '3' | '4';
+export interface LabelRequest {
+  label: 'true_positive' | 'false_positive';
+  comment?: string;
 }
 
 export interface PartnerConfig {
@@ -380,6 +1393,34 @@ export interface CsvMapping {
 
 export interface CodeMap {
   [k: string]: string;
+}
+
+export interface RegionTable {
+  version: string;
+  regions: Region[];
+}
+
+export interface Region {
+  code: string;
+  label: string;
+  note?: string;
+  /**
+   * @minItems 1
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  countries: [string, ...string[]];
+}
+
+export interface SecretRotationRequest {
+  /**
+   * How long the previous secret keeps signing; default set by the operator (24 h). 0 drops it at once.
+   */
+  overlap_seconds?: number;
+  /**
+   * Optional own new secret: whsec_ followed by base64 of 24 to 64 bytes.
+   */
+  secret?: string;
 }
 
 export interface Signal {
@@ -517,31 +1558,337 @@ export interface Signal {
   config_version: string;
 }
 
-export interface Evidence {
+export interface SilenceRequest {
   /**
-   * <partner>:<incident id>
+   * @minItems 1
+   * @maxItems 20
    */
-  incident_id: string;
-  partner: string;
-  /**
-   * ISO 3166-1 alpha-2 country code, upper case.
-   */
-  country: string;
+  matchers:
+    | [Matcher]
+    | [Matcher, Matcher]
+    | [Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher, Matcher]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ]
+    | [
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher,
+        Matcher
+      ];
+  duration_seconds?: number;
   /**
    * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
    */
-  occurred_at: string;
+  ends_at?: string;
+  comment?: string;
+}
+
+export interface SubscriptionChangeRequest {
+  endpoint_url?: string;
+  description?: string;
+  filters?: SubscriptionFilters;
+}
+
+export interface SubscriptionFilters {
   /**
-   * UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   * Countries of interest: an alert matches when one of its (visible) countries is listed.
+   *
+   * @maxItems 250
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
    */
-  category?: string;
-  route?: Route;
-  modality?: string;
+  countries?: string[];
+  /**
+   * Also match any alert whose route or country touches the agency's own country as origin, transit or destination.
+   */
+  touches_territory?: boolean;
+  /**
+   * Region codes from schemas/regions/regions.v1.json, expanded to their member countries.
+   *
+   * @maxItems 50
+   */
+  regions?: string[];
+  /**
+   * ICCS codes; an alert matches when its category starts with one of them (prefix match: '06' covers '0601').
+   *
+   * @maxItems 100
+   *
+   * Items: UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   */
+  categories?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
   methods?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
   technologies?: string[];
-  commodities?: string[];
-  narrative_excerpt?: string;
-  handling: Handling;
+  detector_kinds?: ('count' | 'novelty' | 'terms' | 'spread' | 'displacement')[];
+  min_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
+}
+
+export interface SubscriptionPauseRequest {
+  reason?: string;
+}
+
+export interface SubscriptionRequest {
+  /**
+   * https:// URL the webhooks are POSTed to; checked against the SSRF guard.
+   */
+  endpoint_url: string;
+  description?: string;
+  filters?: SubscriptionFilters;
+  /**
+   * Optional own signing secret: whsec_ followed by base64 of 24 to 64 bytes.
+   */
+  secret?: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  agency_country?: string;
+}
+
+export interface WebhookSubscription {
+  /**
+   * sub_<random>; stable for the life of the subscription.
+   */
+  id: string;
+  type: 'subscription';
+  schema_version: 1;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  produced_at: string;
+  source: string;
+  /**
+   * Owning agency id (same namespace as partner ids).
+   */
+  agency: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  agency_country: string;
+  description?: string;
+  /**
+   * https:// (or http:// where the operator allows it) URL the webhooks are POSTed to.
+   */
+  endpoint_url: string;
+  filters: SubscriptionFilters;
+  status: 'active' | 'paused' | 'disabled';
+  /**
+   * Why the subscription is paused or disabled, e.g. 'endpoint answered 410 Gone'.
+   */
+  status_reason?: string;
+  /**
+   * One secret, or two during a rotation: the newest first; the older one carries expires_at.
+   *
+   * @minItems 1
+   * @maxItems 2
+   */
+  secrets: [StoredSecret] | [StoredSecret, StoredSecret];
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  created_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  updated_at: string;
+  /**
+   * Incremented on every change.
+   */
+  revision: number;
+}
+
+export interface StoredSecret {
+  /**
+   * Non-secret identifier shown to the agency, e.g. sec_<random>.
+   */
+  id: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  created_at: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  expires_at?: string;
+  encrypted: EncryptedValue;
+}
+
+export interface EncryptedValue {
+  cipher: 'aes-256-gcm';
+  key_id: string;
+  iv_base64: string;
+  tag_base64: string;
+  data_base64: string;
 }
 
 export interface TaxonomyFile {

@@ -55,6 +55,11 @@ async function pollHealth() {
   }
 }
 
+function stat(s, name) {
+  if (s.statistics !== undefined) return s.statistics ? s.statistics[name] : null;
+  return s[name];
+}
+
 async function pollSignals() {
   const key = apiKey();
   const body = $('signals').querySelector('tbody');
@@ -77,7 +82,8 @@ async function pollSignals() {
     badge.textContent = s.severity;
     sev.append(badge);
     tr.append(sev, cell(s.detector.id), cell(`${s.dimension.type}: ${s.dimension.key}`), cell(s.bucket.start.slice(0, 10)),
-      cell(fmt(s.observed, 0), 'num'), cell(fmt(s.expected, 2), 'num'), cell(s.p_value === null || s.p_value === undefined ? '' : s.p_value.toExponential(1), 'num'),
+      // Admin keys get signals as emitted; agency keys get sharing views whose statistics sit under `statistics` (or are withheld).
+      cell(fmt(stat(s, 'observed'), 0), 'num'), cell(fmt(stat(s, 'expected'), 2), 'num'), cell(typeof stat(s, 'p_value') === 'number' ? stat(s, 'p_value').toExponential(1) : '', 'num'),
       cell(s.countries.join(' ')), cell(s.summary || ''));
     body.append(tr);
   }

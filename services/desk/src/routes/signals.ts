@@ -1,7 +1,8 @@
 // GET /api/signals: the most recent signals, most important first. Admins see
-// the evidence; other agencies see aggregates only until alerting's sharing
-// rules decide per incident what their country may see.
-import type { Signal } from '@tocsin/core';
+// signals as detect emitted them; every other agency sees each signal through
+// the sharing rules (viewFor), exactly as a webhook would carry it, and never
+// learns of a signal whose every incident is withheld from its country.
+import { viewFor, type AlertView, type Signal } from '@tocsin/core';
 import { hasScope } from '../auth/api-keys';
 import { ApiError } from '../errors';
 import { errorResponse } from '../openapi';
@@ -11,15 +12,18 @@ export interface SignalSource {
   recentSignals(limit: number): Signal[];
 }
 
-export type SignalRedactor = (signal: Signal, viewer: { agency: string; country: string }) => Signal | null;
+export type SignalRedactor = (signal: Signal, viewer: { agency: string; country: string }) => AlertView | null;
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const SIGNALS_MAX_LIMIT = 500;
 
-/** Default view for non-admins: counts and dimensions, no incident details. */
-export const aggregatesOnly: SignalRedactor = (signal) => ({ ...signal, evidence: [], partners: [] });
+/** The sharing rules of docs/sharing-rules.md; null when the signal is withheld from the viewer. */
+export const sharingView: SignalRedactor = (signal, viewer) => {
+  const view = viewFor(signal, { agency: viewer.agency, country: viewer.country });
+  return view.level === 'withheld' ? null : view;
+};
 
-export function signalRoutes(source: SignalSource | null, redact: SignalRedactor = aggregatesOnly): DeskRoutes {
+export function signalRoutes(source: SignalSource | null, redact: SignalRedactor = sharingView): DeskRoutes {
   return {
     name: 'signals',
     paths: {
@@ -36,8 +40,16 @@ export function signalRoutes(source: SignalSource | null, redact: SignalRedactor
           ],
           responses: {
             '200': {
-              description: 'Signals (scope alerts:read). Evidence is included for admins only.',
-              content: { 'application/json': { schema: { type: 'object', required: ['signals'], properties: { signals: { type: 'array', items: { $ref: '#/components/schemas/Signal' } } } } } },
+              description: 'Signals (scope alerts:read). Admin keys get Signal events as emitted; agency keys get each signal as the sharing rules let their country see it (level full or aggregate; the same view a webhook carries), and signals withheld from them are left out.',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['signals'],
+                    properties: { signals: { type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/Signal' }, { type: 'object', description: 'Sharing view (docs/sharing-rules.md)', required: ['level', 'detector', 'dimension', 'severity', 'rank_score', 'countries', 'counts'], properties: { level: { type: 'string', enum: ['full', 'aggregate'] } } }] } } },
+                  },
+                },
+              },
             },
             '400': errorResponse('Bad query parameter'),
             '401': errorResponse('No or unknown API key'),
@@ -59,15 +71,16 @@ export function signalRoutes(source: SignalSource | null, redact: SignalRedactor
         if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new ApiError('bad_request', 'country must be an ISO 3166-1 alpha-2 code');
         const floor = minSeverity ? SEVERITIES.indexOf(minSeverity as (typeof SEVERITIES)[number]) : 0;
         const principal = context.principalOf(request);
-        const signals = source
-          .recentSignals(SIGNALS_MAX_LIMIT)
-          .filter((s) => SEVERITIES.indexOf(s.severity) >= floor)
+        // Views are made before filtering, so a filter cannot reveal what the view hides.
+        const visible: Array<Signal | AlertView> = hasScope(principal, 'admin')
+          ? source.recentSignals(SIGNALS_MAX_LIMIT)
+          : source.recentSignals(SIGNALS_MAX_LIMIT).map((s) => redact(s, principal)).filter((v): v is AlertView => v !== null);
+        const signals = visible
+          .filter((s) => SEVERITIES.indexOf(s.severity as (typeof SEVERITIES)[number]) >= floor)
           .filter((s) => !query['dimension_type'] || s.dimension.type === query['dimension_type'])
           .filter((s) => !country || s.countries.includes(country))
           .sort((a, b) => b.rank_score - a.rank_score)
-          .slice(0, limit)
-          .map((s) => (hasScope(principal, 'admin') ? s : redact(s, principal)))
-          .filter((s): s is Signal => s !== null);
+          .slice(0, limit);
         return { signals };
       });
     },

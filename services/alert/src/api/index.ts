@@ -1,0 +1,17 @@
+// The alerting HTTP API, plugged into the desk server (@tocsin/desk) as route
+// modules. See docs/api.md for authentication, scopes, routes and limits.
+import type { DeskRoutes } from '@tocsin/desk';
+import { alertRoutes } from './alerts';
+import type { AlertApiDeps } from './deps';
+import { deliveryRoutes } from './deliveries';
+import { deskActionRoutes } from './desk-actions';
+import { subscriptionRoutes } from './subscriptions';
+
+export function alertApiRoutes(deps: AlertApiDeps): DeskRoutes[] {
+  return [subscriptionRoutes(deps), alertRoutes(deps), deskActionRoutes(deps), deliveryRoutes(deps)];
+}
+
+export type { AlertApiDeps } from './deps';
+export { ALERTS_PAGE } from './alerts';
+export { SUBSCRIPTIONS_PAGE, DELIVERIES_PAGE } from './subscriptions';
+export { DEAD_LETTER_PAGE } from './deliveries';

@@ -1,0 +1,49 @@
+// Keyset pagination: the cursor is the sort key of the last item served, so a
+// page boundary does not shift when items are added or removed between calls
+// (offsets would skip or repeat alerts on a busy desk).
+import { ApiError } from '@tocsin/desk';
+
+export type SortKey = ReadonlyArray<string | number>;
+/** Per position of the sort key: 1 ascending, -1 descending. */
+export type SortOrder = ReadonlyArray<1 | -1>;
+
+export function compareKeys(a: SortKey, b: SortKey, order: SortOrder): number {
+  for (let i = 0; i < order.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    return (x < y ? -1 : 1) * order[i]!;
+  }
+  return 0;
+}
+
+export function encodeCursor(key: SortKey): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, order: SortOrder): SortKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  const ok = Array.isArray(key) && key.length === order.length && key.every((k) => typeof k === 'string' || typeof k === 'number');
+  if (!ok) throw new ApiError('bad_request', 'cursor is not one this API returned (pass next_cursor unchanged)');
+  return key as SortKey;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** One page of `items` in `order` of `keyOf`, starting after `cursor`. */
+export function paginate<T>(items: readonly T[], keyOf: (item: T) => SortKey, order: SortOrder, limit: number, cursor?: string): Page<T> {
+  const after = cursor === undefined ? null : decodeCursor(cursor, order);
+  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key, order));
+  const rest = after === null ? sorted : sorted.filter((x) => compareKeys(x.key, after, order) > 0);
+  const page = rest.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map((x) => x.item), next_cursor: rest.length > limit && last ? encodeCursor(last.key) : null };
+}

@@ -1,0 +1,69 @@
+// What a caller sees of an alert. Agencies see the sharing-rules view for their
+// country — the same function that builds webhook bodies — so the API can never
+// show more than a webhook would. Revision logs and desk notes are trimmed for
+// the same reason: a revision lists countries and partners (which may be hidden
+// from this agency), and desk comments are free text written by operators who
+// see everything. Admin keys see the stored record.
+import type { Alert, AlertAction, AlertRevision } from '@tocsin/core';
+import type { Principal } from '@tocsin/desk';
+import { viewFor, type AlertView } from '@tocsin/core';
+import { isAdmin } from './principal';
+
+export interface DeskSummary {
+  acknowledged?: { by: string; at: string; comment?: string };
+  assignee?: { to: string; by?: string; at: string };
+  label?: { value: 'true_positive' | 'false_positive'; by?: string; at: string; comment?: string };
+}
+
+export interface AlertEntry {
+  id: string;
+  level: 'admin' | 'full' | 'aggregate';
+  updated_at: string;
+  alert: Readonly<Alert> | AlertView;
+  desk: DeskSummary;
+}
+
+export interface AlertDetail extends AlertEntry {
+  revisions: Array<Partial<AlertRevision>>;
+  actions: Array<Partial<AlertAction>>;
+}
+
+/** The caller's entry for `alert`, or null when the sharing rules withhold it entirely. */
+export function entryFor(alert: Readonly<Alert>, principal: Principal): AlertEntry | null {
+  if (isAdmin(principal)) {
+    const { actions: _all, ...desk } = alert.desk;
+    return { id: alert.id, level: 'admin', updated_at: alert.updated_at, alert, desk };
+  }
+  const view = viewFor(alert, { agency: principal.agency, country: principal.country });
+  if (view.level === 'withheld') return null;
+  const d = alert.desk;
+  const desk: DeskSummary = {
+    ...(d.acknowledged ? { acknowledged: { by: d.acknowledged.by, at: d.acknowledged.at } } : {}),
+    ...(d.assignee ? { assignee: { to: d.assignee.to, at: d.assignee.at } } : {}),
+    ...(d.label ? { label: { value: d.label.value, at: d.label.at } } : {}),
+  };
+  return { id: alert.id, level: view.level, updated_at: alert.updated_at, alert: view, desk };
+}
+
+export function detailFor(alert: Alert, principal: Principal): AlertDetail | null {
+  const entry = entryFor(alert, principal);
+  if (!entry) return null;
+  if (entry.level === 'admin') return { ...entry, revisions: alert.history, actions: alert.desk.actions };
+  return {
+    ...entry,
+    revisions: alert.history.map((r) => ({ revision: r.revision, at: r.at, reason: r.reason, status: r.status, severity: r.severity })),
+    actions: alert.desk.actions.map((a) => ({
+      id: a.id,
+      action: a.action,
+      actor: a.actor,
+      at: a.at,
+      ...(a.label ? { label: a.label } : {}),
+      ...(a.assignee ? { assignee: a.assignee } : {}),
+    })),
+  };
+}
+
+/** Countries the caller may filter on: the view's, so a hidden country cannot select an alert. */
+export function entryCountries(entry: AlertEntry): readonly string[] {
+  return entry.alert.countries;
+}

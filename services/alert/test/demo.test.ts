@@ -1,0 +1,22 @@
+// The alerting part of `npm start`: a signal reaches the demo receiver, signed and verified.
+import { createMemoryBus, encodeEvent, silentLogger } from '@tocsin/core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startAlertDemo } from '../src/demo';
+import { eventually } from './helpers/app';
+import { makeSignal } from './helpers/signals';
+
+describe('alert demo', () => {
+  it('delivers to the demo receiver and shows it on the receiver page', async () => {
+    const bus = createMemoryBus();
+    const demo = await startAlertDemo({ bus, logger: silentLogger(), country: 'NL', overrides: { lifecycle: { groupWaitMs: 0 } } });
+    onTestFinished(() => demo.stop());
+    const p = await bus.producer();
+    await p.send([{ topic: 'signals.v1', messages: [{ key: 'k', value: encodeEvent(makeSignal()) }] }]);
+    await p.close();
+    const got = await eventually(() => demo.receiver.received()[0], 'demo webhook');
+    expect(got.verified).toBe(true);
+    const page = await (await fetch(demo.receiver.url)).text();
+    expect(page).toContain(got.id);
+    expect(page).toContain('verified');
+  });
+});

@@ -1,0 +1,59 @@
+// Secrets for the embedded demo (`npm start`). Keys given in the environment are
+// used as they are; missing ones are generated once and kept in a 0600 file under
+// var/ so pseudonyms stay stable across restarts of the demo. They are never logged.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createApiKey, type ApiKeyRecord } from '@tocsin/desk';
+
+export interface EmbeddedSecrets {
+  pseudonymKey: Buffer;
+  deadLetterKey: Buffer;
+  /** Operator key that encrypts webhook secrets at rest. */
+  secretsKey: Buffer;
+  /** Demo API keys, shown to the person running the demo, never logged. */
+  apiKeys: Array<{ label: string; key: string; record: ApiKeyRecord }>;
+}
+
+interface StoredSecrets {
+  pseudonymKey: string;
+  deadLetterKey: string;
+  secretsKey: string;
+  apiKeys: EmbeddedSecrets['apiKeys'];
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, name: string): Buffer | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const bytes = /^[0-9a-f]{64,}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (bytes.length < 32) throw new Error(`${name} must hold at least 32 bytes (64 hex characters or base64)`);
+  return bytes.subarray(0, 32);
+}
+
+export function loadEmbeddedSecrets(file: string, env: NodeJS.ProcessEnv): EmbeddedSecrets {
+  let stored: StoredSecrets;
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+  } else {
+    const desk = createApiKey({ agency: 'watch-desk', country: 'NL', scopes: ['admin'] });
+    const agency = createApiKey({ agency: 'fr-ocrtis', country: 'FR', scopes: ['alerts:read', 'subscriptions:manage'] });
+    stored = {
+      pseudonymKey: randomBytes(32).toString('hex'),
+      deadLetterKey: randomBytes(32).toString('hex'),
+      secretsKey: randomBytes(32).toString('hex'),
+      apiKeys: [
+        { label: 'watch desk (admin)', ...desk },
+        { label: 'demo agency fr-ocrtis (alerts:read, subscriptions:manage)', ...agency },
+      ],
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return {
+    pseudonymKey: fromEnv(env, 'TOCSIN_PSEUDONYM_KEY') ?? Buffer.from(stored.pseudonymKey, 'hex'),
+    deadLetterKey: fromEnv(env, 'TOCSIN_DLQ_KEY') ?? Buffer.from(stored.deadLetterKey, 'hex'),
+    secretsKey: fromEnv(env, 'TOCSIN_SECRETS_KEY') ?? Buffer.from(stored.secretsKey, 'hex'),
+    apiKeys: stored.apiKeys,
+  };
+}

@@ -1,0 +1,136 @@
+// The embedded pipeline behind `npm start`: simulator → ingest → detect (→ alert)
+// and the desk server, in one process on the in-process bus. Simulated time runs
+// at `speed` days per real second and is the pipeline's clock, so "now" for ingest
+// (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
+import { join } from 'node:path';
+import { createLogger, createMemoryBus, loadTaxonomy, type Logger } from '@tocsin/core';
+import { buildDetect, loadPlan } from '@tocsin/detect';
+import { alertApiRoutes, startAlertDemo } from '@tocsin/alert';
+import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
+import { buildIngest, ingestConfig } from '@tocsin/ingest';
+import { createScenario, runSimulation } from '@tocsin/simulator';
+import { loadEmbeddedSecrets } from './embedded-secrets';
+
+const DAY_MS = 86_400_000;
+
+export interface EmbeddedOptions {
+  port: number;
+  host: string;
+  seed: number;
+  /** Simulated days per real second. */
+  speed: number;
+  /** Simulated days in all; the feed stops after them. */
+  days: number;
+  /** Mean incidents per simulated day; undefined keeps the simulator's default. */
+  ratePerDay?: number;
+  /** Folder for demo secrets (var/ by default). */
+  varDir: string;
+  detectorConfigPath?: string;
+  version: string;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EmbeddedPipeline {
+  url: string;
+  /** The local webhook receiver of the demo subscription (its page lists what it received). */
+  demoReceiverUrl: string;
+  /** The demo API keys (label and key), for the person running the demo. */
+  apiKeys: Array<{ label: string; key: string }>;
+  secretsFile: string;
+  stop(): Promise<void>;
+}
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedPipeline> {
+  const logger = options.logger ?? createLogger('tocsin');
+  const env = options.env ?? process.env;
+  const secretsFile = join(options.varDir, 'demo-secrets.json');
+  const secrets = loadEmbeddedSecrets(secretsFile, env);
+  const startedAt = Date.now();
+
+  // The feed starts a year back so detectors have history by the time it reaches today.
+  const scenarioStartMs = Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
+  const scenario = createScenario({
+    seed: options.seed, start: isoDay(scenarioStartMs), days: options.days,
+    ...(options.ratePerDay !== undefined ? { ratePerDay: options.ratePerDay } : {}),
+  });
+  const simulatedNow = () => scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS;
+
+  const bus = createMemoryBus({ defaultPartitions: 6 });
+  const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
+  const ingest = buildIngest({
+    bus, partners: scenario.partners, taxonomy,
+    config: ingestConfig({ pseudonymKey: secrets.pseudonymKey, deadLetterKey: secrets.deadLetterKey }),
+    logger, clock: simulatedNow,
+  });
+  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
+
+  const simulation = new AbortController();
+  let simulationState: ComponentStatus['status'] = 'ok';
+  let produced = 0;
+  let simulatedTime = isoDay(scenarioStartMs);
+  const components = (): Record<string, ComponentStatus> => ({
+    simulator: { status: simulationState, stats: { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length } },
+    ingest: { status: 'ok', stats: ingest.stats() },
+    detect: { status: 'ok', stats: detect.stats() },
+    alert: { status: 'ok', stats: { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length } },
+  });
+
+  // Alerting with a demo subscription of the demo agency, delivering to a local
+  // receiver that verifies each webhook's signature.
+  const demoAgency = secrets.apiKeys[1]?.record;
+  const alerts = await startAlertDemo({ bus, logger, agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR' });
+
+  // The server is up before the feed starts, so health answers from the first second.
+  const app = await buildDeskServer({
+    logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
+    routes: [
+      healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
+      signalRoutes(detect),
+      ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+    ],
+  });
+  await app.listen({ port: options.port, host: options.host });
+
+  await ingest.start();
+  await detect.start();
+  const feed = runSimulation({
+    bus, scenario, speed: options.speed, signal: simulation.signal,
+    onProgress: (p) => {
+      produced = p.produced;
+      simulatedTime = p.simulatedTime;
+    },
+  }).then(
+    () => logger.info('simulated feed finished'),
+    (err: unknown) => {
+      simulationState = 'degraded';
+      logger.error({ err }, 'simulated feed failed');
+    },
+  );
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+
+  let stopped = false;
+  return {
+    url: `http://${options.host}:${port}`,
+    demoReceiverUrl: alerts.receiver.url,
+    apiKeys: secrets.apiKeys.map(({ label, key }) => ({ label, key })),
+    secretsFile,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      simulation.abort();
+      await feed;
+      await app.close();
+      await ingest.stop();
+      await detect.stop();
+      await alerts.stop();
+      await bus.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// `npm start` in miniature: the embedded pipeline on an ephemeral port, a fast
+// simulated feed, and the acceptance checks of the Foundation issue — health
+// answers, and the per-partner counts grow.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '@tocsin/core';
+import { startEmbedded } from '../src/embedded';
+
+interface Health {
+  status: string;
+  components: { ingest: { stats: { partners: Record<string, { accepted: number }> } }; simulator: { stats: { produced: number } } };
+}
+
+const accepted = (h: Health) => Object.values(h.components.ingest.stats.partners).reduce((n, p) => n + p.accepted, 0);
+
+describe('embedded pipeline (npm start)', () => {
+  it('serves health at once and its accepted counts grow', async () => {
+    const pipeline = await startEmbedded({
+      port: 0, host: '127.0.0.1', seed: 7, speed: 2, days: 60, varDir: mkdtempSync(join(tmpdir(), 'tocsin-var-')),
+      version: 'test', logger: silentLogger(), env: {},
+    });
+    onTestFinished(() => pipeline.stop());
+    const health = async () => (await (await fetch(`${pipeline.url}/api/health`)).json()) as Health;
+    expect((await health()).status).toBe('ok');
+
+    const waitForAccepted = async (atLeast: number) => {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const h = await health();
+        if (accepted(h) >= atLeast) return accepted(h);
+        if (Date.now() > until) throw new Error(`accepted stayed at ${accepted(h)} (< ${atLeast})`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const first = await waitForAccepted(1);
+    const later = await waitForAccepted(first + 100);
+    expect(later).toBeGreaterThan(first);
+
+    const admin = pipeline.apiKeys[0]!.key;
+    const signals = await fetch(`${pipeline.url}/api/signals?limit=5`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(signals.status).toBe(200);
+    expect((await fetch(`${pipeline.url}/api/signals`)).status).toBe(401);
+  }, 60_000);
+});
