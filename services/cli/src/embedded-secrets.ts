@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createApiKey, type ApiKeyRecord } from '@tocsin/desk';
+import { parseKey } from '@tocsin/ingest';
 
 export interface EmbeddedSecrets {
   pseudonymKey: Buffer;
@@ -22,12 +23,10 @@ interface StoredSecrets {
   apiKeys: EmbeddedSecrets['apiKeys'];
 }
 
+/** A key from the environment, checked as the services check it (32 bytes, hex or base64). */
 function fromEnv(env: NodeJS.ProcessEnv, name: string): Buffer | null {
   const raw = env[name]?.trim();
-  if (!raw) return null;
-  const bytes = /^[0-9a-f]{64,}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-  if (bytes.length < 32) throw new Error(`${name} must hold at least 32 bytes (64 hex characters or base64)`);
-  return bytes.subarray(0, 32);
+  return raw ? parseKey(name, raw, { min: 32, exact: true }) : null;
 }
 
 export function loadEmbeddedSecrets(file: string, env: NodeJS.ProcessEnv): EmbeddedSecrets {

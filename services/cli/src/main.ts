@@ -17,6 +17,8 @@ commands:
                             score one count series (tocsin score --list)
   keys create --agency <id> --country <CC> --scope <scope>
                             make a per-agency API key
+  dead-letter list|show <id>
+                            list rejected records; decrypt one's original (TOCSIN_DLQ_KEY)
   bench <ingest|detect|detection|alert>
                             run a benchmark and print figures against its baseline
   version                   print the version
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('@tocsin/simulator')).runSimulateCommand as Command,
   score: async () => (await import('@tocsin/detectors')).runScoreCommand as Command,
   keys: async () => (await import('./keys-command')).runKeysCommand,
+  'dead-letter': async () => (await import('./dead-letter-command')).runDeadLetterCommand,
   bench: async () => (await import('./bench-command')).runBenchCommand,
 };
 

@@ -1,0 +1,183 @@
+// The ingest service, built from its dependencies (no I/O on import). Delivery design:
+// - consume partner topics in group `tocsin-ingest`, one batch at a time;
+// - turn every record of the batch into incident events and dead letters (processRecord),
+//   send them all, and return only once the broker acknowledged them: the bus then commits
+//   the batch's offsets. A crash in between re-delivers the batch;
+// - the de-duplication state is rebuilt from incidents.v1 at start and caught up to its end
+//   offsets on every (re)assignment, so a redelivered record whose event another instance
+//   (or this one before a crash) already produced is recognised: no loss, no duplicate.
+import {
+  compileValidator, encodeEvent,
+  type Bus, type Incident, type Logger, type OutgoingMessage, type PartnerConfig, type PartitionRef, type Producer, type Subscription, type Taxonomy,
+} from '@tocsin/core';
+import type { IngestConfig } from './config';
+import { DedupeStore, sourceHeaders } from './dedupe';
+import { processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
+import { createPseudonymiser } from './pseudonymise';
+import { StatsCounter, UNKNOWN_PARTNER, type IngestStats } from './stats';
+
+export interface IngestDeps {
+  bus: Bus;
+  partners: PartnerConfig[];
+  taxonomy: Taxonomy;
+  config: IngestConfig;
+  logger: Logger;
+  /** ms since the epoch; injectable so tests control "now". */
+  clock: () => number;
+}
+
+export interface Ingest {
+  /** Creates the output topics, restores the de-duplication state, then starts consuming. */
+  start(): Promise<void>;
+  /** Finishes the in-flight batch, commits it, leaves the group and closes the producer. */
+  stop(): Promise<void>;
+  stats(): IngestStats;
+}
+
+/** Pruning walks the whole state; once a minute is plenty for a 90-day window. */
+const PRUNE_INTERVAL_MS = 60_000;
+
+export function buildIngest(deps: IngestDeps): Ingest {
+  const { bus, config, clock } = deps;
+  const log = deps.logger.child({ component: 'ingest' });
+  const dedupe = new DedupeStore(config.retentionMs);
+  const stats = new StatsCounter();
+  const partners = new Map(deps.partners.map((p) => [p.id, p]));
+  const base: Omit<ProcessContext, 'dedupe' | 'now'> = {
+    partners,
+    taxonomy: deps.taxonomy,
+    validateIncident: compileValidator<Incident>('incident.v1'),
+    pseudonymiser: createPseudonymiser(config.pseudonymKey),
+    config,
+  };
+  let producer: Producer | null = null;
+  let subscription: Subscription | null = null;
+  let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  let lastPrune = 0;
+  // A send that failed may still have written part of the batch (the broker acknowledged
+  // some records before the error): read them back before processing the retry.
+  let stateUncertain = false;
+  // Batches and catch-ups run one after another: a batch's staged de-dup writes must not
+  // interleave with another batch or with a catch-up.
+  let queue: Promise<void> = Promise.resolve();
+  const serial = (work: () => Promise<void>): Promise<void> => {
+    const run = queue.then(work);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  function prune(now: number): void {
+    if (now - lastPrune < PRUNE_INTERVAL_MS) return;
+    lastPrune = now;
+    const removed = dedupe.prune(now);
+    if (removed > 0) log.info({ removed, entries: dedupe.size }, 'pruned incidents older than the retention window');
+  }
+
+  async function catchUp(why: string): Promise<void> {
+    const ends = await bus.endOffsets(config.incidentsTopic);
+    if (dedupe.caughtUpWith(ends)) return;
+    const started = Date.now();
+    let applied = 0;
+    await bus.readToEnd(config.incidentsTopic, (message) => {
+      if (dedupe.hasApplied(message)) return;
+      if (dedupe.applyIncidentMessage(message)) applied++;
+    });
+    lastPrune = 0;
+    prune(clock());
+    log.info({ why, applied, entries: dedupe.size, ms: Date.now() - started }, 'de-duplication state caught up with the incidents topic');
+  }
+
+  function toMessages(outcomes: readonly RecordOutcome[]): { incidents: OutgoingMessage[]; deadLetters: OutgoingMessage[] } {
+    const incidents: OutgoingMessage[] = [];
+    const deadLetters: OutgoingMessage[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'accepted') {
+        const { event, source } = outcome;
+        incidents.push({ key: incidentKey(event.incident.partner, event.incident.id), value: encodeEvent(event), headers: sourceHeaders(source) });
+      } else if (outcome.kind === 'rejected') {
+        const dl = outcome.deadLetter;
+        deadLetters.push({ key: `ingest:${outcome.partner ?? UNKNOWN_PARTNER}`, value: encodeEvent(dl) });
+        // Reason and position only: the message is safe, but the log is not the place to read it.
+        log.debug({ id: dl.id, partner: dl.partner, reason: dl.reason, pointer: dl.pointer }, 'record dead-lettered');
+      }
+    }
+    return { incidents, deadLetters };
+  }
+
+  async function handleBatch(messages: Parameters<typeof processRecord>[0][], topic: string, partition: number): Promise<void> {
+    if (stateUncertain) {
+      await catchUp('retry after a failed send');
+      stateUncertain = false;
+    }
+    const now = clock();
+    prune(now);
+    const stage = dedupe.stage();
+    const context: ProcessContext = { ...base, dedupe: stage, now };
+    const outcomes: RecordOutcome[] = [];
+    // processRecord does not throw for any input (a property test feeds it hostile bytes); if a
+    // bug made it throw, the batch fails and is retried by the bus rather than dropped.
+    for (const message of messages) for (const outcome of processRecord(message, context)) outcomes.push(outcome);
+    const { incidents, deadLetters } = toMessages(outcomes);
+    if (!producer) throw new Error('ingest is not started');
+    try {
+      await producer.send([
+        { topic: config.incidentsTopic, messages: incidents },
+        { topic: config.deadLetterTopic, messages: deadLetters },
+      ]);
+    } catch (error) {
+      stateUncertain = true;
+      log.warn({ err: error, topic, partition, records: messages.length }, 'sending the batch failed; it will be re-delivered');
+      throw error;
+    }
+    // Only now: a failed send must leave the state as if the batch never ran.
+    stage.commit();
+    stats.countBatch(outcomes);
+    log.debug({ topic, partition, records: messages.length, incidents: incidents.length, deadLetters: deadLetters.length }, 'batch done');
+  }
+
+  /** Output topics, producer, de-duplication state restored from incidents.v1, then the subscription. */
+  async function startNow(): Promise<void> {
+    await bus.ensureTopics([
+      { topic: config.incidentsTopic, partitions: config.incidentsPartitions, config: { 'cleanup.policy': 'delete' } },
+      { topic: config.deadLetterTopic, partitions: config.deadLetterPartitions, config: { 'cleanup.policy': 'delete' } },
+    ]);
+    producer = await bus.producer();
+    await serial(() => catchUp('start'));
+    subscription = await bus.subscribe({
+      groupId: config.groupId,
+      topics: [config.partnerTopicPattern],
+      fromBeginning: true,
+      maxBatchSize: config.maxBatchSize,
+      onAssigned: (gained: PartitionRef[]) =>
+        serial(async () => {
+          log.info({ partitions: gained.map((p) => `${p.topic}:${p.partition}`) }, 'partitions assigned');
+          await catchUp('assignment');
+        }),
+      eachBatch: (batch) => serial(() => handleBatch(batch.messages, batch.topic, batch.partition)),
+    });
+    log.info({ groupId: config.groupId, pattern: config.partnerTopicPattern.source, partners: [...partners.keys()], entries: dedupe.size }, 'ingest started');
+  }
+
+  let starting: Promise<void> | null = null;
+
+  return {
+    async start() {
+      if (state !== 'new') throw new Error(`ingest cannot start: it is ${state}`);
+      state = 'starting';
+      starting = startNow();
+      await starting;
+      if (state === 'starting') state = 'running';
+    },
+    async stop() {
+      if (state === 'stopped') return;
+      state = 'stopped';
+      // A stop during start (a signal at boot) waits for the start, then undoes it.
+      await starting?.catch(() => {});
+      await subscription?.stop();
+      await queue;
+      await producer?.close();
+      log.info({ stats: stats.snapshot(dedupe.size) }, 'ingest stopped');
+    },
+    stats: () => stats.snapshot(dedupe.size),
+  };
+}
