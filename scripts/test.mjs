@@ -41,7 +41,11 @@ let skipped = 0;
 try {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   passed = summary.numPassedTests;
-  failed = summary.numFailedTests + (summary.numFailedTestSuites ?? 0);
+  // A file that failed to load has no failed test of its own: count it once.
+  const brokenFiles = (summary.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
+  failed = summary.numFailedTests + brokenFiles;
   skipped = summary.numPendingTests + summary.numTodoTests;
 } catch {
   failed = Math.max(1, failed);

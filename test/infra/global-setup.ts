@@ -1,20 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startTestInfra } from '../../scripts/provision/test-infra';
 
-// Addresses of the real servers, read in tests with `inject('kafkaBrokers')` etc.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** "127.0.0.1:PORT" of a single-node KRaft broker. */
-    kafkaBrokers: string;
-    /** Broker version, e.g. "4.4.0". */
-    kafkaVersion: string;
-    /** InfluxDB 1.6 HTTP API, e.g. "http://127.0.0.1:PORT". */
-    influxUrl: string;
-    influxVersion: string;
-    /** VictoriaMetrics HTTP API, e.g. "http://127.0.0.1:PORT". */
-    victoriaUrl: string;
-  }
-}
+// Tests read the addresses with `inject('kafkaBrokers')` etc.; the types are in provided-context.d.ts.
 
 /**
  * Global setup of the `int` project: starts Kafka, InfluxDB and VictoriaMetrics (or reuses

@@ -2,21 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { memoryIo } from './io';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, decodeJson, loadTaxonomy, partnerTopic, silentLogger, TOPICS, type PartnerConfig } from '@tocsin/core';
 import { buildIngest, ingestConfig } from '@tocsin/ingest';
 import { runDeadLetterCommand } from '../src/dead-letter-command';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out, err: () => err };
-}
+const io = memoryIo;
 
 describe('tocsin dead-letter', () => {
   it('lists rejected records and decrypts an original with the right key only', async () => {

@@ -1,18 +1,10 @@
-import { PassThrough } from 'node:stream';
+import { memoryIo } from './io';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyStore } from '@tocsin/desk';
 import { main } from '../src/main';
 import { parseStartSettings } from '../src/start-command';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out, err: () => err };
-}
+const io = memoryIo;
 
 describe('tocsin CLI', () => {
   it('prints help, version, and refuses unknown commands', async () => {
