@@ -140,6 +140,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         member.busy = null;
         done();
       }
+      // Handlers that never wait on I/O would otherwise chain batches on the
+      // microtask queue forever and starve timers and sockets (the desk's HTTP).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -47,7 +47,7 @@ async function pollHealth() {
     const components = health.components || {};
     renderPartners(components.ingest && components.ingest.stats);
     const detect = components.detect && components.detect.stats;
-    $('total-signals').textContent = detect && typeof detect.signalsEmitted === 'number' ? fmt(detect.signalsEmitted) : '–';
+    $('total-signals').textContent = detect && detect.score && typeof detect.score.signals === 'number' ? fmt(detect.score.signals) : '–';
     $('components').textContent = JSON.stringify(components, null, 2);
   } catch (err) {
     $('status').textContent = 'unreachable';
