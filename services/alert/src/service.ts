@@ -1,30 +1,51 @@
-// Runs the alert service against Kafka with configuration from the environment;
-// returns its stop function. main.ts is the process entry point around it.
-import { createKafkaBus, createLogger } from '@tocsin/core';
+// Runs the alert service against Kafka with configuration from the environment,
+// with its HTTP API (subscriptions, alerts, watch-desk actions; OpenAPI at /docs)
+// on ALERT_HTTP_HOST:ALERT_HTTP_PORT; returns its stop function. main.ts is the
+// process entry point around it.
+import { hostname } from 'node:os';
+import { createKafkaBus, createLogger, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
+import { buildDeskServer, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/desk';
+import { alertApiRoutes } from './api';
 import { buildAlert } from './app';
 import { alertConfigFromEnv } from './config';
 
+const VERSION = '0.1.0';
+
+function httpPort(raw: string | undefined): number {
+  const port = Number(raw ?? '8081');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`ALERT_HTTP_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
 export async function runAlertService(env: Record<string, string | undefined> = process.env): Promise<() => Promise<void>> {
   const logger = createLogger('alert');
-  const brokers = env['KAFKA_BROKERS'];
-  if (!brokers) throw new Error('KAFKA_BROKERS is required (comma-separated host:port list)');
+  // Every setting is checked before anything connects.
+  const kafka = kafkaConnectionFromEnv(env);
   const config = alertConfigFromEnv(env);
-  const sessionTimeoutMs = env['KAFKA_SESSION_TIMEOUT_MS'] ? Number(env['KAFKA_SESSION_TIMEOUT_MS']) : undefined;
-  if (sessionTimeoutMs !== undefined && !(sessionTimeoutMs > 0)) throw new Error(`KAFKA_SESSION_TIMEOUT_MS must be a positive number, got ${env['KAFKA_SESSION_TIMEOUT_MS']}`);
-  const bus = createKafkaBus({
-    brokers: brokers.split(','),
-    clientId: env['KAFKA_CLIENT_ID'] ?? 'tocsin-alert',
-    logger,
-    ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}),
-  });
+  const keys = createApiKeyStore(loadApiKeyRecords(env['TOCSIN_API_KEYS_FILE']));
+  const port = httpPort(env['ALERT_HTTP_PORT']);
+  const host = env['ALERT_HTTP_HOST'] ?? '127.0.0.1';
+  const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
+  const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger });
   const app = buildAlert({ bus, config, logger });
   await app.start();
+  const startedAt = Date.now();
+  const http = await buildDeskServer({
+    logger, version: VERSION, keys,
+    routes: [
+      healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: app.stats() } }) }),
+      ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy }),
+    ],
+  });
+  await http.listen({ port, host });
+  logger.info({ host, port }, 'alert API listening');
   const statsTimer = setInterval(() => logger.info({ stats: app.stats() }, 'alert stats'), 60_000);
   statsTimer.unref();
   let stopping: Promise<void> | null = null;
   return () =>
     (stopping ??= (async () => {
       clearInterval(statsTimer);
+      await http.close();
       await app.stop();
       await bus.close();
     })());

@@ -5,8 +5,11 @@
 // alert process loses no delivery and changes no webhook-id when restarted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInfluxWriter, createKafkaBus, decodeJson, encodeEvent, silentLogger, type Bus, type DeadLetter, type Delivery, type InfluxWriter } from '@tocsin/core';
+import { createApiKey } from '@tocsin/desk';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
 import { alertTopicSpecs, buildAlert, type AlertApp } from '../src/app';
@@ -192,9 +195,14 @@ describe('alerting with real Kafka and real receivers', () => {
     onTestFinished(() => store.close());
     await store.create(admin, { agency: 'nl-police', agency_country: 'NL', endpoint_url: receiver.url, secret });
 
+    // The child also serves the alert API: it needs a keys file and takes any free port.
+    const keysFile = join(mkdtempSync(join(tmpdir(), 'tocsin-keys-')), 'keys.json');
+    writeFileSync(keysFile, JSON.stringify([createApiKey({ agency: 'tocsin-ops', country: 'NL', scopes: ['admin'] }).record]));
     const env = {
       ...process.env,
       KAFKA_BROKERS: brokers,
+      TOCSIN_API_KEYS_FILE: keysFile,
+      ALERT_HTTP_PORT: '0',
       TOCSIN_TOPIC_PREFIX: config.topics.signals.replace('signals.v1', ''),
       ALERT_GROUP_ID: config.groupId,
       ALERT_OPERATOR_KEY: operatorKey,

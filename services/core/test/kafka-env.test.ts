@@ -22,5 +22,7 @@ describe('kafkaConnectionFromEnv', () => {
     expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/KAFKA_SSL_CA_FILE/);
     expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM must be/);
     expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
+    expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT_MS: '100' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+    expect(kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT_MS: '6000' }).sessionTimeoutMs).toBe(6000);
   });
 });

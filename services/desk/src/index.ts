@@ -4,6 +4,7 @@ export { healthRoutes, type ComponentStatus, type HealthSource } from './routes/
 export { signalRoutes, sharingView, SIGNALS_MAX_LIMIT, type SignalSource, type SignalRedactor } from './routes/signals';
 export { createApiKey, createApiKeyStore, hashKey, hasScope, SCOPES, type ApiKeyRecord, type ApiKeyStore, type Principal, type Scope } from './auth/api-keys';
 export { createRateLimiter, type RateLimiter } from './auth/rate-limit';
+export { loadApiKeyRecords } from './auth/keys-file';
 export { ApiError, API_ERROR_CODES, type ApiErrorCode } from './errors';
 export { errorResponse, buildOpenApiDocument, type OpenApiPaths } from './openapi';
 export { createSignalFeed, type SignalFeed } from './signal-feed';

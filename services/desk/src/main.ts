@@ -2,10 +2,10 @@
 // page, /api/health and /api/signals, fed from signals.v1.
 //   KAFKA_BROKERS=... TOCSIN_API_KEYS_FILE=keys.json [DESK_PORT=8080 DESK_HOST=0.0.0.0] tsx services/desk/src/main.ts
 // The keys file is a JSON array of key records (`tocsin keys create` prints them).
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createKafkaBus, createLogger, kafkaConnectionFromEnv } from '@tocsin/core';
-import { createApiKeyStore, SCOPES, type ApiKeyRecord } from './auth/api-keys';
+import { createApiKeyStore } from './auth/api-keys';
+import { loadApiKeyRecords } from './auth/keys-file';
 import { healthRoutes } from './routes/health';
 import { signalRoutes } from './routes/signals';
 import { buildDeskServer } from './server';
@@ -15,23 +15,11 @@ const EXIT_CONFIG = 78;
 const VERSION = '0.1.0';
 const logger = createLogger('desk');
 
-function loadKeys(file: string | undefined): ApiKeyRecord[] {
-  if (!file) throw new Error('TOCSIN_API_KEYS_FILE is not set (JSON array of API key records)');
-  const records = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  if (!Array.isArray(records)) throw new Error(`TOCSIN_API_KEYS_FILE ${file} must hold a JSON array`);
-  records.forEach((r: ApiKeyRecord, i) => {
-    if (!r || typeof r.id !== 'string' || typeof r.sha256 !== 'string' || !/^[A-Z]{2}$/.test(r.country) || !Array.isArray(r.scopes) || r.scopes.some((s) => !SCOPES.includes(s))) {
-      throw new Error(`TOCSIN_API_KEYS_FILE ${file}: entry ${i} is not a key record {id, agency, country, scopes, sha256}`);
-    }
-  });
-  return records as ApiKeyRecord[];
-}
-
 let settings;
 try {
   const port = Number(process.env['DESK_PORT'] ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('DESK_PORT must be a port number');
-  settings = { kafka: kafkaConnectionFromEnv(process.env), keys: loadKeys(process.env['TOCSIN_API_KEYS_FILE']), port, host: process.env['DESK_HOST'] ?? '127.0.0.1' };
+  settings = { kafka: kafkaConnectionFromEnv(process.env), keys: loadApiKeyRecords(process.env['TOCSIN_API_KEYS_FILE']), port, host: process.env['DESK_HOST'] ?? '127.0.0.1' };
 } catch (error) {
   logger.fatal(`desk cannot start: ${(error as Error).message}`);
   process.exit(EXIT_CONFIG);

@@ -3,14 +3,15 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaBusOptions } from './kafka';
 
-export type KafkaConnection = Pick<KafkaBusOptions, 'brokers' | 'ssl' | 'sasl'>;
+export type KafkaConnection = Pick<KafkaBusOptions, 'brokers' | 'ssl' | 'sasl' | 'sessionTimeoutMs'>;
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 /**
  * Reads KAFKA_BROKERS (comma-separated host:port), KAFKA_SSL (true/false),
- * KAFKA_SSL_CA_FILE (PEM, implies TLS), KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME
- * and KAFKA_SASL_PASSWORD. Throws an Error naming the bad variable.
+ * KAFKA_SSL_CA_FILE (PEM, implies TLS), KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+ * KAFKA_SASL_PASSWORD and KAFKA_SESSION_TIMEOUT_MS (consumer-group session: how soon a
+ * crashed member's partitions move). Throws an Error naming the bad variable.
  */
 export function kafkaConnectionFromEnv(env: Record<string, string | undefined>): KafkaConnection {
   const raw = env['KAFKA_BROKERS']?.trim();
@@ -43,5 +44,19 @@ export function kafkaConnectionFromEnv(env: Record<string, string | undefined>):
     if (!username || !password) throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
     sasl = { mechanism: mechanism as (typeof SASL_MECHANISMS)[number], username, password };
   }
-  return { brokers, ...(ssl !== undefined ? { ssl } : {}), ...(sasl !== undefined ? { sasl } : {}) };
+  const session = env['KAFKA_SESSION_TIMEOUT_MS']?.trim();
+  let sessionTimeoutMs: number | undefined;
+  if (session) {
+    sessionTimeoutMs = Number(session);
+    // Kafka brokers accept 6 s to 30 min by default (group.min/max.session.timeout.ms).
+    if (!Number.isInteger(sessionTimeoutMs) || sessionTimeoutMs < 6_000 || sessionTimeoutMs > 1_800_000) {
+      throw new Error(`KAFKA_SESSION_TIMEOUT_MS must be whole milliseconds from 6000 to 1800000, got "${session}"`);
+    }
+  }
+  return {
+    brokers,
+    ...(ssl !== undefined ? { ssl } : {}),
+    ...(sasl !== undefined ? { sasl } : {}),
+    ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}),
+  };
 }
