@@ -1028,6 +1028,10 @@ export interface DetectKeyState {
    */
   offset: string;
   /**
+   * Day index up to which the key's partition had closed its day buckets when this was written; restores the partition's watermark.
+   */
+  closed_through?: number;
+  /**
    * Day index (days since 1970-01-01 UTC) of the key's first observation.
    */
   first_day: number;

@@ -1,0 +1,255 @@
+// Scoring state of one observations partition: the keys it owns, the event-time
+// watermark, and the buckets still open. Observations go in; closed buckets come
+// out with one detector row per configured detector. No I/O: the score stage
+// persists and emits, the benchmarks and the acceptance test drive it directly.
+import type { Attributes, Evidence } from '@tocsin/core';
+import type { DetectorRow } from '@tocsin/detectors';
+import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, type Granularity } from '../buckets';
+import type { DetectorPlan, ResolvedDetector } from '../config';
+import type { DetectKeyState } from '@tocsin/core';
+import type { FirstSeenRegistry } from '../emergence';
+import { SourceWatermarks } from '../watermark';
+import { KeyState, type OpenBucket } from './key-state';
+import { isNoveltyPattern, newRegistry, noveltySettings, type NoveltyCandidate } from './novelty';
+
+export interface ObservationInput {
+  dimType: string;
+  dimKey: string;
+  attributes: Attributes;
+  weight: 1 | -1;
+  /** Event day index of the incident. */
+  day: number;
+  evidence: Evidence;
+}
+
+export type ApplyOutcome = 'applied' | 'replayed' | 'late';
+
+/** One detector's verdict on one key's closed bucket. */
+export interface ScoredRow {
+  key: KeyState;
+  bucket: OpenBucket;
+  detector: ResolvedDetector;
+  row: DetectorRow;
+}
+
+/** Everything scored in one closed bucket of this partition. */
+export interface ClosedBucket {
+  granularity: Granularity;
+  index: number;
+  rows: ScoredRow[];
+}
+
+export interface ScorerStats {
+  keys: number;
+  lateDropped: number;
+  replayedSkipped: number;
+  bucketsClosed: number;
+  detectorRuns: number;
+  detectorErrors: number;
+}
+
+export class PartitionScorer {
+  readonly keys = new Map<string, KeyState>();
+  /** Newest event day seen on this partition; the watermark is this minus the allowed lateness. */
+  maxEventDay = Number.NEGATIVE_INFINITY;
+  /** Every day bucket up to here is closed. */
+  closedThroughDay = Number.NEGATIVE_INFINITY;
+  private readonly openDays = new Map<number, Set<KeyState>>();
+  private readonly openWeeks = new Map<number, Set<KeyState>>();
+  private readonly scratch: number[] = [];
+  private dirty = new Set<KeyState>();
+  /** First-seen registry of this partition's novelty patterns; created at the first observation. */
+  private registry: FirstSeenRegistry | null = null;
+  private restoredFirstSeen: Array<[KeyState, NonNullable<DetectKeyState['first_seen']>]> = [];
+  private novelty: NoveltyCandidate[] = [];
+  /** Progress of the incidents partitions, when the explode stage sends it. */
+  readonly watermarks = new SourceWatermarks();
+  private restoredClosedThrough = Number.NEGATIVE_INFINITY;
+  readonly stats: ScorerStats = { keys: 0, lateDropped: 0, replayedSkipped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
+
+  constructor(
+    private readonly plan: () => DetectorPlan,
+    private readonly onDetectorError: (error: unknown, detectorId: string, topicKey: string) => void = () => {},
+    /**
+     * 'records': close only on the explode stage's watermark records (the service: until the
+     * first arrives, e.g. after a restore, nothing closes). 'own': on the partition's own newest
+     * event day (a backtest reading one ordered stream).
+     */
+    private readonly clockSource: 'records' | 'own' = 'own',
+  ) {}
+
+  /**
+   * Adds one observation. `offset` is its position on the partition: observations at or
+   * below the key's restored offset were already counted before a restart ('replayed').
+   * Observations whose day bucket is closed are 'late' and only counted in stats.
+   */
+  apply(topicKey: string, obs: ObservationInput, offset: number): ApplyOutcome {
+    let key = this.keys.get(topicKey);
+    if (key && offset <= key.offset) {
+      this.stats.replayedSkipped++;
+      return 'replayed';
+    }
+    const plan = this.plan();
+    const late = obs.day <= this.closedThroughDay;
+    if (!key && !late) {
+      key = new KeyState(obs.dimType, obs.dimKey, obs.attributes);
+      this.keys.set(topicKey, key);
+      this.stats.keys++;
+    }
+    // Novelty works in event time: a late sighting still tells who saw a pattern first.
+    if (key && obs.weight > 0 && isNoveltyPattern(obs.dimType)) this.sight(plan, key, obs);
+    if (late || !key) {
+      this.stats.lateDropped++;
+      if (key && key.offset < offset) {
+        key.offset = offset;
+        this.dirty.add(key);
+      }
+      return 'late';
+    }
+    key.offset = offset;
+    this.dirty.add(key);
+    if (obs.weight > 0 && obs.day < key.firstDay) key.firstDay = obs.day;
+    for (const granularity of plan.granularities) {
+      const index = bucketIndexOfDay(granularity, obs.day);
+      if (key.contribute(granularity, index, obs.weight, obs.evidence, plan.evidenceLimit)) this.track(granularity, index, key);
+    }
+    if (obs.day > this.maxEventDay) this.maxEventDay = obs.day;
+    return 'applied';
+  }
+
+  private sight(plan: DetectorPlan, key: KeyState, obs: ObservationInput): void {
+    const settings = noveltySettings(plan);
+    if (!settings.enabled) return;
+    if (!this.registry) {
+      let first = obs.day;
+      for (const [k] of this.restoredFirstSeen) first = Math.min(first, k.firstDay);
+      this.registry = newRegistry(first, settings.learningDays);
+      for (const [k, record] of this.restoredFirstSeen) this.registry.restore(k.dimType as never, k.dimKey, record);
+      this.restoredFirstSeen = [];
+    }
+    const e = obs.evidence;
+    const hit = this.registry.observe(obs.dimType as never, obs.dimKey, { partner: e.partner, country: e.country, at: e.occurred_at, incidentId: e.incident_id });
+    this.dirty.add(key);
+    if (hit) this.novelty.push({ key, hit, day: obs.day, evidence: e });
+  }
+
+  /** Novelty hits since the last call. */
+  takeNovelty(): NoveltyCandidate[] {
+    const out = this.novelty;
+    this.novelty = [];
+    return out;
+  }
+
+  /** The key's snapshot record, with its first-seen registry record. */
+  snapshot(key: KeyState): DetectKeyState {
+    const record = key.toRecord();
+    if (Number.isFinite(this.closedThroughDay)) record.closed_through = this.closedThroughDay;
+    const firstSeen = this.registry && isNoveltyPattern(key.dimType) ? this.registry.get(key.dimType, key.dimKey) : undefined;
+    if (firstSeen) record.first_seen = firstSeen;
+    return record;
+  }
+
+  private track(granularity: Granularity, index: number, key: KeyState): void {
+    const open = granularity === 'day' ? this.openDays : this.openWeeks;
+    let set = open.get(index);
+    if (!set) open.set(index, (set = new Set()));
+    set.add(key);
+  }
+
+  /** Closes every bucket the watermark has passed and scores it, oldest first. */
+  advance(): ClosedBucket[] {
+    const plan = this.plan();
+    const newest = this.watermarks.engaged ? this.watermarks.day() : this.clockSource === 'own' ? this.maxEventDay : Number.NEGATIVE_INFINITY;
+    const through = newest - plan.allowedLatenessDays - 1;
+    if (!(through > this.closedThroughDay)) return [];
+    this.closedThroughDay = through;
+    const due: Array<{ granularity: Granularity; index: number; lastDay: number }> = [];
+    for (const index of this.openDays.keys()) if (index <= through) due.push({ granularity: 'day', index, lastDay: index });
+    for (const index of this.openWeeks.keys()) {
+      const lastDay = lastDayOfBucket('week', index);
+      if (lastDay <= through) due.push({ granularity: 'week', index, lastDay });
+    }
+    due.sort((a, b) => a.lastDay - b.lastDay || (a.granularity === 'day' ? -1 : 1));
+    return due.map(({ granularity, index }) => this.closeBucket(plan, granularity, index));
+  }
+
+  private closeBucket(plan: DetectorPlan, granularity: Granularity, index: number): ClosedBucket {
+    const open = granularity === 'day' ? this.openDays : this.openWeeks;
+    const keys = open.get(index) ?? new Set<KeyState>();
+    open.delete(index);
+    const rows: ScoredRow[] = [];
+    const freq = periodsPerYear(granularity);
+    const firstDayOfBucket = granularity === 'day' ? index : lastDayOfBucket('week', index) - 6;
+    for (const key of keys) {
+      const bucket = key.close(granularity, index);
+      if (!bucket) continue;
+      this.dirty.add(key);
+      this.stats.bucketsClosed++;
+      // A count detector looks for increases: an empty bucket cannot alarm upwards.
+      if (bucket.total === 0) continue;
+      if (firstDayOfBucket - key.firstDay < plan.minHistoryDays) continue;
+      const ring = key.ring(granularity);
+      for (const detector of plan.detectorsFor(key.dimType, key.dimKey, granularity)) {
+        // Only real history: a key younger than the detector's window would be compared with zeros it never had.
+        const windowStart = index - detector.history + 1;
+        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) continue;
+        if (bucket.total < detector.minObserved) {
+          // Cannot become a signal: skip the detector, keep the count for the metrics.
+          rows.push({ key, bucket, detector, row: { t: detector.history, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
+          continue;
+        }
+        const counts = ring.window(index, detector.history, this.scratch);
+        this.stats.detectorRuns++;
+        let result: DetectorRow[];
+        try {
+          result = detector.detector.run({ counts, freq }, detector.params);
+        } catch (error) {
+          // One key's bad fit must not stop the partition.
+          this.stats.detectorErrors++;
+          this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
+          continue;
+        }
+        const row = result[result.length - 1];
+        if (row) rows.push({ key, bucket, detector, row });
+      }
+    }
+    return { granularity, index, rows };
+  }
+
+  /** Restores one key from its snapshot (on partition assignment). */
+  restore(topicKey: string, key: KeyState, record?: Pick<DetectKeyState, 'first_seen' | 'closed_through'>): void {
+    const previous = this.keys.get(topicKey);
+    if (!previous) this.stats.keys++;
+    // A changelog holds older snapshots of a key until compaction: only the last one may stay tracked.
+    else for (const bucket of previous.open) (bucket.granularity === 'day' ? this.openDays : this.openWeeks).get(bucket.index)?.delete(previous);
+    this.keys.set(topicKey, key);
+    const firstSeen = record?.first_seen;
+    if (record?.closed_through !== undefined) this.restoredClosedThrough = Math.max(this.restoredClosedThrough, record.closed_through);
+    if (firstSeen && isNoveltyPattern(key.dimType)) {
+      if (this.registry) this.registry.restore(key.dimType, key.dimKey, firstSeen);
+      else this.restoredFirstSeen.push([key, firstSeen]);
+    }
+    if (key.days.last > this.maxEventDay) this.maxEventDay = key.days.last;
+    for (const bucket of key.open) this.track(bucket.granularity, bucket.index, key);
+  }
+
+  /** After all keys are restored: buckets the old owner had closed stay closed. */
+  finishRestore(): void {
+    const plan = this.plan();
+    // The old owner's watermark when it wrote its snapshots; older states did not record it.
+    const closed = Number.isFinite(this.restoredClosedThrough) ? this.restoredClosedThrough : this.maxEventDay - plan.allowedLatenessDays - 1;
+    this.closedThroughDay = Math.max(this.closedThroughDay, closed);
+  }
+
+  /** Marks a key for the next snapshot (e.g. after a signal mark changed). */
+  markDirty(key: KeyState): void {
+    this.dirty.add(key);
+  }
+
+  /** Keys changed since the last call. */
+  takeDirty(): KeyState[] {
+    const out = [...this.dirty];
+    this.dirty = new Set();
+    return out;
+  }
+}
