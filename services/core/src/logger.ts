@@ -8,7 +8,9 @@ export type Logger = PinoLogger;
 export const REDACTED_PATHS = [
   '*.secret', '*.secrets', '*.apiKey', '*.api_key', '*.authorization', '*.password', '*.token',
   'headers.authorization', 'headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-api-key"]',
-  '*.persons', '*.name', '*.document_number', '*.phone', '*.narrative', 'incident.persons', 'incident.narrative',
+  // Personal data: whole person lists and narratives, wherever an incident is logged. Not '*.name',
+  // which would also hide err.name in error logs.
+  '*.persons', '*.document_number', '*.phone', '*.narrative', 'incident.persons', 'incident.narrative', 'persons',
 ];
 
 export interface LoggerOptions {

@@ -119,3 +119,38 @@ describe('partitioner', () => {
     }
   });
 });
+
+describe('memory bus offsets reset', () => {
+  it('with fromBeginning false, a new group starts at the end and then receives new records', async () => {
+    const bus = createMemoryBus({ defaultPartitions: 1 });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 't', messages: [{ key: 'k', value: 'old' }] }]);
+    const got: string[] = [];
+    const sub = await bus.subscribe({ groupId: 'latest', topics: ['t'], fromBeginning: false, async eachBatch(b) { got.push(...b.messages.map((m) => m.value!.toString())); } });
+    await new Promise((r) => setTimeout(r, 50));
+    await producer.send([{ topic: 't', messages: [{ key: 'k', value: 'new' }] }]);
+    await waitFor(() => got.length === 1);
+    await sub.stop();
+    expect(got).toEqual(['new']);
+  });
+});
+
+describe('logger', () => {
+  it('redacts personal data and secrets but keeps error names', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { createLogger } = await import('../src/index');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const log = createLogger('t', { destination: out });
+    log.info({ incident: { persons: [{ name: 'Jean Dupont' }], narrative: { text: 'call +33 6 12 34 56 78' } }, subscription: { secret: 'whsec_abc' } }, 'x');
+    log.error({ err: new TypeError('boom') }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    expect(text).not.toContain('Dupont');
+    expect(text).not.toContain('+33');
+    expect(text).not.toContain('whsec_abc');
+    expect(text).toContain('TypeError');
+  });
+});

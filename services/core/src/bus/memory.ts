@@ -103,7 +103,12 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       if (!stored) continue;
       const end = stored.base + stored.messages.length;
       let from = group.committed.get(refKey(ref));
-      if (from === undefined) from = member.options.fromBeginning === false ? end : stored.base;
+      if (from === undefined) {
+        // A group with no committed offset starts where Kafka's auto.offset.reset says,
+        // once: remember it, or "latest" would move with every poll and never deliver.
+        from = member.options.fromBeginning === false ? end : stored.base;
+        group.committed.set(refKey(ref), from);
+      }
       from = Math.max(from, stored.base);
       if (from >= end) continue;
       const count = Math.min(member.options.maxBatchSize ?? 500, end - from);
