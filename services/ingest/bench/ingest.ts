@@ -32,6 +32,10 @@ export interface IngestBenchOptions {
   partners?: number;
   /** Skip the Kafka part (in-process figures only). */
   skipKafka?: boolean;
+  /** Skip the in-process part (Kafka figures only). */
+  skipInProcess?: boolean;
+  /** Overrides of the ingest service's configuration in the Kafka part, to compare settings. */
+  ingest?: Partial<Pick<IngestConfig, 'maxBatchSize' | 'partitionsConcurrently' | 'fetchMaxBytesPerPartition'>>;
   /** Kafka to use; default KAFKA_BROKERS, else a broker is started for the run. */
   brokers?: string;
   print?: (line: string) => void;
@@ -44,7 +48,7 @@ export interface RateFigure {
 }
 
 export interface IngestBenchResult {
-  inProcess: {
+  inProcess?: {
     /** Whole processRecord on JSON records. */
     json: RateFigure;
     /** Decode + normalise + validate only (the brief's "validate+normalise", JSON.parse included). */
@@ -57,7 +61,18 @@ export interface IngestBenchResult {
     validateNormaliseRatio: number;
     outcomes: Record<string, number>;
   };
-  kafka?: { ingest: RateFigure; bare: RateFigure; ratio: number; partitions: number; brokerStartedForRun: boolean };
+  kafka?: {
+    ingest: RateFigure;
+    bare: RateFigure;
+    ratio: number;
+    /**
+     * CPU time of this process (both threads' work: our code and kafkajs) per record while each
+     * consumer ran, in µs. Unlike wall time it hardly depends on what else the machine runs.
+     */
+    cpuMicrosPerRecord: { ingest: number; bare: number };
+    partitions: number;
+    brokerStartedForRun: boolean;
+  };
 }
 
 const GOAL_IN_PROCESS = 100_000;
@@ -111,7 +126,7 @@ function bestOf(passes: number, run: () => void): number {
   return best;
 }
 
-function inProcessBench(samples: Sample[], partners: PartnerConfig[]): IngestBenchResult['inProcess'] {
+function inProcessBench(samples: Sample[], partners: PartnerConfig[]): NonNullable<IngestBenchResult['inProcess']> {
   const config = ingestConfig({ ...keys(), source: 'ingest/bench' });
   countryIndex();
   const base: Omit<ProcessContext, 'dedupe'> = {
@@ -186,7 +201,7 @@ async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs: numb
   }
 }
 
-async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerConfig[], partitions: number): Promise<Omit<NonNullable<IngestBenchResult['kafka']>, 'brokerStartedForRun'>> {
+async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerConfig[], partitions: number, overrides: IngestBenchOptions['ingest'] = {}): Promise<Omit<NonNullable<IngestBenchResult['kafka']>, 'brokerStartedForRun'>> {
   // Topic names unique to this run, so a shared broker is not polluted and nothing old is read.
   const run = `bench${randomUUID().slice(0, 8)}`;
   const topicOf = (partnerId: string) => `${run}.partner.${partnerId}.incidents`;
@@ -222,6 +237,7 @@ async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerC
     await consumer.subscribe({ topics, fromBeginning: true });
     let bareCount = 0;
     const bareStarted = performance.now();
+    const bareCpu = process.cpuUsage();
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
@@ -236,6 +252,7 @@ async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerC
     });
     await waitUntil(() => bareCount >= samples.length, 300_000, 'the bare consumer');
     const bareMs = performance.now() - bareStarted;
+    const bareCpuUsed = process.cpuUsage(bareCpu);
     await consumer.disconnect();
 
     const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'tocsin-ingest-bench', logger: silentLogger() });
@@ -246,6 +263,7 @@ async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerC
       incidentsTopic: `${run}.incidents.v1`,
       deadLetterTopic: `${run}.dead-letter.v1`,
       partnerTopicPattern: new RegExp(`^${run}\\.partner\\.([a-z0-9][a-z0-9-]{1,62})\\.incidents$`),
+      ...overrides,
     });
     const ingest = buildIngest({ bus, partners, taxonomy: loadTaxonomy(), config, logger: silentLogger(), clock: Date.now });
     const handled = () => {
@@ -259,15 +277,24 @@ async function kafkaBench(brokers: string, samples: Sample[], partners: PartnerC
       { topic: config.deadLetterTopic, partitions: config.deadLetterPartitions },
     ]);
     const ingestStarted = performance.now();
+    const ingestCpu = process.cpuUsage();
     await ingest.start();
     await waitUntil(() => handled() >= samples.length, 300_000, 'the ingest service');
     const ingestMs = performance.now() - ingestStarted;
+    const ingestCpuUsed = process.cpuUsage(ingestCpu);
     await ingest.stop();
     await bus.close();
     await admin.deleteTopics({ topics: [...topics, config.incidentsTopic, config.deadLetterTopic] }).catch(() => {});
     const ingestRate = rate(samples.length, ingestMs);
     const bareRate = rate(samples.length, bareMs);
-    return { ingest: ingestRate, bare: bareRate, ratio: ingestRate.perSecond / bareRate.perSecond, partitions: partitions * partners.length };
+    const perRecord = (used: NodeJS.CpuUsage) => (used.user + used.system) / samples.length;
+    return {
+      ingest: ingestRate,
+      bare: bareRate,
+      ratio: ingestRate.perSecond / bareRate.perSecond,
+      cpuMicrosPerRecord: { ingest: perRecord(ingestCpuUsed), bare: perRecord(bareCpuUsed) },
+      partitions: partitions * partners.length,
+    };
   } finally {
     await admin.disconnect();
   }
@@ -282,18 +309,21 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const kafkaRecords = options.kafkaRecords ?? 60_000;
   const { partners, samples } = sampleRecords(Math.max(inProcessRecords, options.skipKafka ? 0 : kafkaRecords), partnerCount);
 
-  const inProcess = inProcessBench(samples.slice(0, inProcessRecords), partners);
-  const result: IngestBenchResult = { inProcess };
-  print('ingest: in process, per core (CPU time, best of 3 passes)');
-  print('| what | records | records/s | goal |');
-  print('|---|---:|---:|---|');
-  const goal = (perSecond: number) => `>= ${fmt(GOAL_IN_PROCESS)}: ${perSecond >= GOAL_IN_PROCESS ? 'met' : 'NOT met'}`;
-  print(`| JSON: decode + normalise + validate (JSON.parse included) | ${fmt(inProcess.validateNormalise.records)} | ${fmt(inProcess.validateNormalise.perSecond)} | ${goal(inProcess.validateNormalise.perSecond)} |`);
-  print(`| JSON: whole processRecord (+ pseudonymise, hash, de-duplicate) | ${fmt(inProcess.json.records)} | ${fmt(inProcess.json.perSecond)} | ${goal(inProcess.json.perSecond)} |`);
-  print(`| JSON: bare JSON.parse of the same records | ${fmt(inProcess.jsonParse.records)} | ${fmt(inProcess.jsonParse.perSecond)} | |`);
-  print(`| CSV: whole processRecord | ${fmt(inProcess.csv.records)} | ${fmt(inProcess.csv.perSecond)} | |`);
-  print(`| ratio to JSON.parse: validate+normalise / whole processRecord | | ${inProcess.validateNormaliseRatio.toFixed(3)} / ${inProcess.ratio.toFixed(3)} | |`);
-  print(`outcomes of one pass: ${JSON.stringify(inProcess.outcomes)}`);
+  const result: IngestBenchResult = {};
+  if (!options.skipInProcess) {
+    const inProcess = inProcessBench(samples.slice(0, inProcessRecords), partners);
+    result.inProcess = inProcess;
+    print('ingest: in process, per core (CPU time, best of 3 passes)');
+    print('| what | records | records/s | goal |');
+    print('|---|---:|---:|---|');
+    const goal = (perSecond: number) => `>= ${fmt(GOAL_IN_PROCESS)}: ${perSecond >= GOAL_IN_PROCESS ? 'met' : 'NOT met'}`;
+    print(`| JSON: decode + normalise + validate (JSON.parse included) | ${fmt(inProcess.validateNormalise.records)} | ${fmt(inProcess.validateNormalise.perSecond)} | ${goal(inProcess.validateNormalise.perSecond)} |`);
+    print(`| JSON: whole processRecord (+ pseudonymise, hash, de-duplicate) | ${fmt(inProcess.json.records)} | ${fmt(inProcess.json.perSecond)} | ${goal(inProcess.json.perSecond)} |`);
+    print(`| JSON: bare JSON.parse of the same records | ${fmt(inProcess.jsonParse.records)} | ${fmt(inProcess.jsonParse.perSecond)} | |`);
+    print(`| CSV: whole processRecord | ${fmt(inProcess.csv.records)} | ${fmt(inProcess.csv.perSecond)} | |`);
+    print(`| ratio to JSON.parse: validate+normalise / whole processRecord | | ${inProcess.validateNormaliseRatio.toFixed(3)} / ${inProcess.ratio.toFixed(3)} | |`);
+    print(`outcomes of one pass: ${JSON.stringify(inProcess.outcomes)}`);
+  }
 
   if (!options.skipKafka) {
     let brokers = options.brokers ?? process.env['KAFKA_BROKERS'];
@@ -305,13 +335,13 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       stopBroker = () => server.stop();
     }
     try {
-      const figures = await kafkaBench(brokers, samples.slice(0, kafkaRecords), partners, options.partitions ?? 3);
+      const figures = await kafkaBench(brokers, samples.slice(0, kafkaRecords), partners, options.partitions ?? 3, options.ingest);
       result.kafka = { ...figures, brokerStartedForRun: stopBroker !== undefined };
-      print(`ingest: through Kafka at ${brokers}, ${figures.partitions} partner partitions, group join included in both`);
-      print('| consumer | records | seconds | records/s |');
-      print('|---|---:|---:|---:|');
-      print(`| ingest service (processRecord + produce incidents/dead letters + commit) | ${fmt(figures.ingest.records)} | ${figures.ingest.seconds.toFixed(2)} | ${fmt(figures.ingest.perSecond)} |`);
-      print(`| bare kafkajs eachBatch (count + commit) | ${fmt(figures.bare.records)} | ${figures.bare.seconds.toFixed(2)} | ${fmt(figures.bare.perSecond)} |`);
+      print(`ingest: through Kafka at ${brokers}, ${figures.partitions} partner partitions, group join included in both${options.ingest ? `, ingest settings ${JSON.stringify(options.ingest)}` : ''}`);
+      print('| consumer | records | seconds | records/s | CPU µs/record (this process) |');
+      print('|---|---:|---:|---:|---:|');
+      print(`| ingest service (processRecord + produce incidents/dead letters + commit) | ${fmt(figures.ingest.records)} | ${figures.ingest.seconds.toFixed(2)} | ${fmt(figures.ingest.perSecond)} | ${figures.cpuMicrosPerRecord.ingest.toFixed(1)} |`);
+      print(`| bare kafkajs eachBatch (count + commit) | ${fmt(figures.bare.records)} | ${figures.bare.seconds.toFixed(2)} | ${fmt(figures.bare.perSecond)} | ${figures.cpuMicrosPerRecord.bare.toFixed(1)} |`);
       print(`| ratio ingest / bare | | | ${figures.ratio.toFixed(3)} (goal >= ${GOAL_KAFKA_RATIO}: ${figures.ratio >= GOAL_KAFKA_RATIO ? 'met' : 'NOT met'}) |`);
     } finally {
       await stopBroker?.();
@@ -320,9 +350,30 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   return result;
 }
 
-// Direct run: npx tsx services/ingest/bench/ingest.ts [--skip-kafka]
+/** Value of a numeric `--name=value` argument, if given. */
+function numberArg(name: string): number | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (arg === undefined) return undefined;
+  const value = Number(arg.slice(name.length + 3));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer, got ${arg}`);
+  return value;
+}
+
+// Direct run: npx tsx services/ingest/bench/ingest.ts [--skip-kafka | --skip-in-process]
+//   [--max-batch=N] [--concurrency=N] [--fetch-partition-bytes=N] (ingest settings of the Kafka part)
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*services\/ingest/, 'services/ingest'))) {
-  runIngestBench({ skipKafka: process.argv.includes('--skip-kafka') }).catch((error: unknown) => {
+  const ingest: NonNullable<IngestBenchOptions['ingest']> = {};
+  const maxBatch = numberArg('max-batch');
+  const concurrency = numberArg('concurrency');
+  const fetchBytes = numberArg('fetch-partition-bytes');
+  if (maxBatch !== undefined) ingest.maxBatchSize = maxBatch;
+  if (concurrency !== undefined) ingest.partitionsConcurrently = concurrency;
+  if (fetchBytes !== undefined) ingest.fetchMaxBytesPerPartition = fetchBytes;
+  runIngestBench({
+    skipKafka: process.argv.includes('--skip-kafka'),
+    skipInProcess: process.argv.includes('--skip-in-process'),
+    ...(Object.keys(ingest).length > 0 ? { ingest } : {}),
+  }).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

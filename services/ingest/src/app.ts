@@ -1,5 +1,6 @@
 // The ingest service, built from its dependencies (no I/O on import). Delivery design:
-// - consume partner topics in group `tocsin-ingest`, one batch at a time;
+// - consume partner topics in group `tocsin-ingest`, processing one batch at a time (with
+//   partitionsConcurrently > 1, another partition's batch may be waiting for the broker);
 // - turn every record of the batch into incident events and dead letters (processRecord),
 //   send them all, and return only once the broker acknowledged them: the bus then commits
 //   the batch's offsets. A crash in between re-delivers the batch;
@@ -8,12 +9,13 @@
 //   (or this one before a crash) already produced is recognised: no loss, no duplicate.
 import {
   compileValidator, encodeEvent,
-  type Bus, type Incident, type Logger, type OutgoingMessage, type PartnerConfig, type PartitionRef, type Producer, type Subscription, type Taxonomy,
+  type Bus, type BusMessage, type Incident, type Logger, type OutgoingMessage, type PartnerConfig, type PartitionRef, type Producer, type Subscription, type Taxonomy,
 } from '@tocsin/core';
 import type { IngestConfig } from './config';
-import { DedupeStore, sourceHeaders } from './dedupe';
-import { processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
+import { DedupeStore, sourceHeaders, type DedupeStage } from './dedupe';
+import { encodeIncidentEvent, processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
 import { createPseudonymiser } from './pseudonymise';
+import { splitForSend } from './send-chunks';
 import { StatsCounter, UNKNOWN_PARTNER, type IngestStats } from './stats';
 
 export interface IngestDeps {
@@ -55,10 +57,13 @@ export function buildIngest(deps: IngestDeps): Ingest {
   let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let lastPrune = 0;
   // A send that failed may still have written part of the batch (the broker acknowledged
-  // some records before the error): read them back before processing the retry.
-  let stateUncertain = false;
-  // Batches and catch-ups run one after another: a batch's staged de-dup writes must not
-  // interleave with another batch or with a catch-up.
+  // some records before the error): read them back before processing the retry. Counted, not
+  // a flag: a send of another partition may fail while a catch-up is already under way.
+  let failedSends = 0;
+  let failedSendsReadBack = 0;
+  // Batches are processed and catch-ups run one after another: a batch's de-dup reads and
+  // staged writes must not interleave with another batch's processing or with a catch-up.
+  // Sends of different partitions' batches may overlap (see handleBatch).
   let queue: Promise<void> = Promise.resolve();
   const serial = (work: () => Promise<void>): Promise<void> => {
     const run = queue.then(work);
@@ -92,8 +97,8 @@ export function buildIngest(deps: IngestDeps): Ingest {
     const deadLetters: OutgoingMessage[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'accepted') {
-        const { event, source } = outcome;
-        incidents.push({ key: incidentKey(event.incident.partner, event.incident.id), value: encodeEvent(event), headers: sourceHeaders(source) });
+        const { event, source, incidentJson } = outcome;
+        incidents.push({ key: incidentKey(event.incident.partner, event.incident.id), value: encodeIncidentEvent(event, incidentJson), headers: sourceHeaders(source) });
       } else if (outcome.kind === 'rejected') {
         const dl = outcome.deadLetter;
         deadLetters.push({ key: `ingest:${outcome.partner ?? UNKNOWN_PARTNER}`, value: encodeEvent(dl) });
@@ -104,32 +109,69 @@ export function buildIngest(deps: IngestDeps): Ingest {
     return { incidents, deadLetters };
   }
 
-  async function handleBatch(messages: Parameters<typeof processRecord>[0][], topic: string, partition: number): Promise<void> {
-    if (stateUncertain) {
+  interface PreparedBatch {
+    stage: DedupeStage;
+    outcomes: RecordOutcome[];
+    incidents: OutgoingMessage[];
+    deadLetters: OutgoingMessage[];
+  }
+
+  /** Turns a batch into its output. Runs in `serial`: never interleaved with a catch-up or another batch's processing. */
+  async function prepareBatch(messages: readonly BusMessage[]): Promise<PreparedBatch> {
+    if (failedSends > failedSendsReadBack) {
+      const failed = failedSends;
       await catchUp('retry after a failed send');
-      stateUncertain = false;
+      failedSendsReadBack = failed;
     }
     const now = clock();
     prune(now);
+    // Sees the writes of batches still being sent (other partitions), so an incident seen
+    // there gets the next revision, not the same one.
     const stage = dedupe.stage();
     const context: ProcessContext = { ...base, dedupe: stage, now };
     const outcomes: RecordOutcome[] = [];
-    // processRecord does not throw for any input (a property test feeds it hostile bytes); if a
-    // bug made it throw, the batch fails and is retried by the bus rather than dropped.
-    for (const message of messages) for (const outcome of processRecord(message, context)) outcomes.push(outcome);
-    const { incidents, deadLetters } = toMessages(outcomes);
-    if (!producer) throw new Error('ingest is not started');
     try {
-      await producer.send([
+      // processRecord does not throw for any input (a property test feeds it hostile bytes); if a
+      // bug made it throw, the batch fails and is retried by the bus rather than dropped.
+      for (const message of messages) for (const outcome of processRecord(message, context)) outcomes.push(outcome);
+    } catch (error) {
+      stage.discard();
+      throw error;
+    }
+    return { stage, outcomes, ...toMessages(outcomes) };
+  }
+
+  /**
+   * Processing is serial, sending is not: while one partition's batch waits for the broker,
+   * the next partition's batch is processed (partitionsConsumedConcurrently). The bus commits
+   * a batch's offsets only after this resolves, i.e. after its own events were acknowledged.
+   */
+  async function handleBatch(messages: BusMessage[], topic: string, partition: number): Promise<void> {
+    let prepared!: PreparedBatch;
+    await serial(async () => {
+      prepared = await prepareBatch(messages);
+    });
+    const { stage, outcomes, incidents, deadLetters } = prepared;
+    if (!producer) {
+      stage.discard();
+      throw new Error('ingest is not started');
+    }
+    try {
+      // One request after another: the batch is done (and may be committed) only when all are acknowledged.
+      for (const request of splitForSend([
         { topic: config.incidentsTopic, messages: incidents },
         { topic: config.deadLetterTopic, messages: deadLetters },
-      ]);
+      ])) {
+        await producer.send(request);
+      }
     } catch (error) {
-      stateUncertain = true;
+      // A failed send must leave the state as if the batch never ran; what the broker did
+      // write is read back from incidents.v1 before the next batch is processed.
+      stage.discard();
+      failedSends++;
       log.warn({ err: error, topic, partition, records: messages.length }, 'sending the batch failed; it will be re-delivered');
       throw error;
     }
-    // Only now: a failed send must leave the state as if the batch never ran.
     stage.commit();
     stats.countBatch(outcomes);
     log.debug({ topic, partition, records: messages.length, incidents: incidents.length, deadLetters: deadLetters.length }, 'batch done');
@@ -148,12 +190,14 @@ export function buildIngest(deps: IngestDeps): Ingest {
       topics: [config.partnerTopicPattern],
       fromBeginning: true,
       maxBatchSize: config.maxBatchSize,
+      fetch: { maxBytesPerPartition: config.fetchMaxBytesPerPartition },
       onAssigned: (gained: PartitionRef[]) =>
         serial(async () => {
           log.info({ partitions: gained.map((p) => `${p.topic}:${p.partition}`) }, 'partitions assigned');
           await catchUp('assignment');
         }),
-      eachBatch: (batch) => serial(() => handleBatch(batch.messages, batch.topic, batch.partition)),
+      partitionsConsumedConcurrently: config.partitionsConcurrently,
+      eachBatch: (batch) => handleBatch(batch.messages, batch.topic, batch.partition),
     });
     log.info({ groupId: config.groupId, pattern: config.partnerTopicPattern.source, partners: [...partners.keys()], entries: dedupe.size }, 'ingest started');
   }

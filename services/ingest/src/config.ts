@@ -29,8 +29,15 @@ export interface IngestConfig {
   futureSkewMs: number;
   /** How long an incident id is remembered for de-duplication. */
   retentionMs: number;
-  /** Most records handed to one batch. */
+  /** Most records handed to one batch: one produce round trip and one commit per batch. */
   maxBatchSize: number;
+  /** Most bytes of one partner partition per Kafka fetch (caps how big a batch can get). */
+  fetchMaxBytesPerPartition: number;
+  /**
+   * Partner partitions whose batches may be in flight at once. Processing stays one batch at
+   * a time; only the wait for the broker overlaps. 1 = strictly one batch after another.
+   */
+  partitionsConcurrently: number;
 }
 
 export const INGEST_DEFAULTS = {
@@ -44,7 +51,13 @@ export const INGEST_DEFAULTS = {
   maxDeadLetterOriginalBytes: 64 * 1024,
   futureSkewMs: 15 * 60_000,
   retentionMs: 90 * 86_400_000,
+  // Larger batches, fetches and partitions in flight measured no faster on a local broker
+  // (docs/ingest.md, Performance): ingest is CPU-bound there. Raise them when the broker's
+  // round trip is what limits throughput.
   maxBatchSize: 500,
+  /** kafkajs' own default. */
+  fetchMaxBytesPerPartition: 1024 * 1024,
+  partitionsConcurrently: 1,
 } as const;
 
 /** A full config from defaults plus the two keys (and any overrides), for tests and benchmarks. */
@@ -54,15 +67,13 @@ export function ingestConfig(required: { pseudonymKey: Buffer; deadLetterKey: Bu
 
 export interface IngestEnvironment {
   config: IngestConfig;
-  /** Brokers, TLS and SASL (KAFKA_BROKERS, KAFKA_SSL*, KAFKA_SASL_*), as core reads them. */
+  /** Brokers, TLS, SASL and session timeout (KAFKA_BROKERS, KAFKA_SSL*, KAFKA_SASL_*, KAFKA_SESSION_TIMEOUT_MS), as core reads them. */
   kafka: KafkaConnection;
   partnersFile: string;
   /** Extra taxonomy files (TOCSIN_TAXONOMY_DIR), when set. */
   taxonomyDir: string | undefined;
   /** How often the Kafka bus looks for new partner topics. */
   topicRefreshMs: number;
-  /** Kafka consumer session timeout: how long a crashed member holds its partitions. */
-  sessionTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +149,8 @@ export function loadIngestEnvironment(env: Env): IngestEnvironment {
     futureSkewMs: positiveInt(env, 'TOCSIN_INGEST_FUTURE_SKEW_MS', INGEST_DEFAULTS.futureSkewMs),
     retentionMs: positiveInt(env, 'TOCSIN_INGEST_RETENTION_DAYS', INGEST_DEFAULTS.retentionMs / 86_400_000) * 86_400_000,
     maxBatchSize: positiveInt(env, 'TOCSIN_INGEST_MAX_BATCH', INGEST_DEFAULTS.maxBatchSize),
+    fetchMaxBytesPerPartition: positiveInt(env, 'TOCSIN_INGEST_FETCH_PARTITION_BYTES', INGEST_DEFAULTS.fetchMaxBytesPerPartition),
+    partitionsConcurrently: positiveInt(env, 'TOCSIN_INGEST_PARTITIONS_CONCURRENTLY', INGEST_DEFAULTS.partitionsConcurrently),
   };
   if (config.pseudonymKey.equals(config.deadLetterKey)) fail('TOCSIN_DLQ_KEY', 'must differ from TOCSIN_PSEUDONYM_KEY');
   return {
@@ -146,6 +159,5 @@ export function loadIngestEnvironment(env: Env): IngestEnvironment {
     partnersFile: required(env, 'TOCSIN_PARTNERS_FILE'),
     taxonomyDir: env['TOCSIN_TAXONOMY_DIR']?.trim() || undefined,
     topicRefreshMs: positiveInt(env, 'TOCSIN_TOPIC_REFRESH_MS', 30_000),
-    sessionTimeoutMs: positiveInt(env, 'TOCSIN_KAFKA_SESSION_TIMEOUT_MS', 30_000),
   };
 }

@@ -25,5 +25,13 @@ export function canonicalise<T>(value: T): T {
 
 /** content_hash of an incident already canonicalised: SHA-256 (hex) of its JSON. */
 export function contentHashOfCanonical(incident: Incident): string {
-  return createHash('sha256').update(JSON.stringify(incident)).digest('hex');
+  return contentHashOfJson(JSON.stringify(incident));
+}
+
+/**
+ * content_hash of canonical JSON text. Ingest serialises an incident once, hashes that text
+ * and splices the same text into the published event (see encodeIncidentEvent).
+ */
+export function contentHashOfJson(canonicalJsonText: string): string {
+  return createHash('sha256').update(canonicalJsonText).digest('hex');
 }

@@ -67,13 +67,22 @@ export interface DedupeView {
 
 /** Changes of one batch, applied only when its events were acknowledged by the broker. */
 export interface DedupeStage extends DedupeView {
+  /** The batch's events were acknowledged: its writes become the store's. */
   commit(): void;
+  /** The batch failed: its writes are dropped. */
+  discard(): void;
 }
 
 export class DedupeStore {
   private readonly entries = new Map<string, DedupeEntry>();
   /** Next offset to apply, per partition of incidents.v1. */
   private readonly applied = new Map<number, bigint>();
+  /**
+   * Writes of stages neither committed nor discarded: batches whose events are being sent.
+   * A batch of another partition processed meanwhile must see them, or an incident arriving
+   * on two partitions would get the same revision twice.
+   */
+  private readonly open = new Set<Map<string, DedupeEntry>>();
 
   constructor(private readonly retentionMs: number) {}
 
@@ -85,15 +94,34 @@ export class DedupeStore {
     return this.entries.get(key);
   }
 
-  /** A view whose writes reach the store only on commit(); dropping it discards them. */
+  /**
+   * A view whose writes reach the store only on commit(). Until it is committed or discarded,
+   * other stages see its writes (the highest revision wins), the store itself does not.
+   */
   stage(): DedupeStage {
     const pending = new Map<string, DedupeEntry>();
+    const open = this.open;
+    open.add(pending);
     return {
-      get: (key) => pending.get(key) ?? this.entries.get(key),
+      get: (key) => {
+        const own = pending.get(key);
+        if (own !== undefined || open.size <= 1) return own ?? this.entries.get(key);
+        let best = this.entries.get(key);
+        for (const other of open) {
+          const entry = other.get(key);
+          if (entry !== undefined && (best === undefined || entry.revision > best.revision)) best = entry;
+        }
+        return best;
+      },
       set: (key, entry) => void pending.set(key, entry),
       commit: () => {
         for (const [key, entry] of pending) this.remember(key, entry);
         pending.clear();
+        open.delete(pending);
+      },
+      discard: () => {
+        pending.clear();
+        open.delete(pending);
       },
     };
   }

@@ -38,7 +38,6 @@ const bus = createKafkaBus({
   clientId: `tocsin-ingest-${hostname()}-${process.pid}`,
   logger: logger.child({ component: 'kafka' }),
   topicRefreshMs: environment.topicRefreshMs,
-  sessionTimeoutMs: environment.sessionTimeoutMs,
 });
 const ingest = buildIngest({ bus, partners, taxonomy, config: environment.config, logger, clock: Date.now });
 

@@ -3,7 +3,7 @@
 // so it can be tested exhaustively and benchmarked alone; the bus plumbing is in app.ts.
 import type { BusMessage, DeadLetter, Incident, IncidentEvent, PartnerConfig, Taxonomy, Validator } from '@tocsin/core';
 import type { IngestConfig } from './config';
-import { canonicalise, contentHashOfCanonical } from './content-hash';
+import { canonicalise, contentHashOfJson } from './content-hash';
 import { buildDeadLetter } from './dead-letter';
 import { decodeCsvRecord } from './decode/csv';
 import { decodeJsonRecord } from './decode/json';
@@ -24,7 +24,14 @@ export interface ProcessContext {
 }
 
 export type RecordOutcome =
-  | { kind: 'accepted'; partner: string; event: IncidentEvent; source: SourcePosition }
+  | {
+      kind: 'accepted';
+      partner: string;
+      event: IncidentEvent;
+      source: SourcePosition;
+      /** JSON.stringify(event.incident), canonical: the text content_hash was computed from. */
+      incidentJson: string;
+    }
   | { kind: 'duplicate'; partner: string; incidentKey: string }
   | { kind: 'rejected'; partner: string | null; deadLetter: DeadLetter };
 
@@ -36,9 +43,40 @@ export const incidentKey = (partner: string, id: string): string => `${partner}:
  * Never throws for any input bytes: every problem becomes a dead letter. Accepted events
  * are written to ctx.dedupe so later rows of the same batch see them.
  */
-export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutcome[] {
-  const partnerId = ctx.config.partnerTopicPattern.exec(raw.topic)?.[1] ?? null;
-  const rejected = (rejection: Rejection, row?: number, original?: Buffer): RecordOutcome => ({
+/**
+ * Partner id of a topic name (group 1 of the pattern), or null. Cached per topic: the pattern
+ * ran once per record before, for a handful of distinct topics. Bounded by the number of
+ * topics the service is subscribed to (plus foreign topics seen, which the memo caps).
+ */
+const partnerIdMemo = new WeakMap<RegExp, Map<string, string | null>>();
+const PARTNER_ID_MEMO_MAX = 10_000;
+function partnerIdOf(pattern: RegExp, topic: string): string | null {
+  let byTopic = partnerIdMemo.get(pattern);
+  if (!byTopic) partnerIdMemo.set(pattern, (byTopic = new Map()));
+  let id = byTopic.get(topic);
+  if (id === undefined) {
+    // A pattern with the g or y flag keeps lastIndex between calls; reset it so exec is pure.
+    pattern.lastIndex = 0;
+    id = pattern.exec(topic)?.[1] ?? null;
+    if (byTopic.size < PARTNER_ID_MEMO_MAX) byTopic.set(topic, id);
+  }
+  return id;
+}
+
+/** ISO form of the batch's "now", made once per batch rather than once per record. */
+let lastNow = Number.NaN;
+let lastNowIso = '';
+function isoOf(now: number): string {
+  if (now !== lastNow) {
+    lastNowIso = new Date(now).toISOString();
+    lastNow = now;
+  }
+  return lastNowIso;
+}
+
+/** A dead-letter outcome (built only on the rejection path: it encrypts the original). */
+function rejectedOutcome(raw: BusMessage, partnerId: string | null, ctx: ProcessContext, rejection: Rejection, row?: number, original?: Buffer): RecordOutcome {
+  return {
     kind: 'rejected',
     partner: partnerId,
     deadLetter: buildDeadLetter({
@@ -52,15 +90,23 @@ export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutco
       source: ctx.config.source,
       now: ctx.now,
     }),
-  });
+  };
+}
 
+/**
+ * Decodes, validates, normalises, de-duplicates and pseudonymises one partner record.
+ * Never throws for any input bytes: every problem becomes a dead letter. Accepted events
+ * are written to ctx.dedupe so later rows of the same batch see them.
+ */
+export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutcome[] {
+  const partnerId = partnerIdOf(ctx.config.partnerTopicPattern, raw.topic);
   const partner = partnerId === null ? undefined : ctx.partners.get(partnerId);
   if (!partner) {
-    return [rejected({ reason: 'unknown_partner', message: `no partner config for topic ${raw.topic}` })];
+    return [rejectedOutcome(raw, partnerId, ctx, { reason: 'unknown_partner', message: `no partner config for topic ${raw.topic}` })];
   }
   const size = raw.value?.length ?? 0;
   if (size > ctx.config.maxRecordBytes) {
-    return [rejected({ reason: 'oversize_record', message: `the record has ${size} bytes, more than the limit of ${ctx.config.maxRecordBytes}` })];
+    return [rejectedOutcome(raw, partnerId, ctx, { reason: 'oversize_record', message: `the record has ${size} bytes, more than the limit of ${ctx.config.maxRecordBytes}` })];
   }
   const receivedMs = Number.isFinite(raw.timestamp) && raw.timestamp > 0 ? raw.timestamp : ctx.now;
   const receivedAt = new Date(receivedMs).toISOString();
@@ -68,18 +114,21 @@ export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutco
 
   if (partner.format === 'json') {
     const decoded = decodeJsonRecord(raw.value);
-    if (!decoded.ok) return [rejected(decoded.rejection)];
+    if (!decoded.ok) return [rejectedOutcome(raw, partnerId, ctx, decoded.rejection)];
     const position: SourcePosition = { topic: raw.topic, partition: raw.partition, offset, row: 0 };
     const outcome = accept(decoded.value, partner, position, receivedMs, receivedAt, ctx);
-    return [outcome.kind === 'rejection' ? rejected(outcome.rejection) : outcome];
+    return [outcome.kind === 'rejection' ? rejectedOutcome(raw, partnerId, ctx, outcome.rejection) : outcome];
   }
   if (partner.format === 'csv') {
     const decoded = decodeCsvRecord(raw.value, partner);
-    if (!decoded.ok) return [rejected(decoded.rejection)];
+    if (!decoded.ok) return [rejectedOutcome(raw, partnerId, ctx, decoded.rejection)];
     const { headerRaw, rows } = decoded.value;
-    return rows.map((row) => {
-      const original = (): Buffer => Buffer.from(headerRaw + row.raw, 'utf8');
-      if (!row.ok) return rejected(row.rejection, row.row, original());
+    const outcomes: RecordOutcome[] = [];
+    for (const row of rows) {
+      if (!row.ok) {
+        outcomes.push(rejectedOutcome(raw, partnerId, ctx, row.rejection, row.row, Buffer.from(headerRaw + row.raw, 'utf8')));
+        continue;
+      }
       const position: SourcePosition = { topic: raw.topic, partition: raw.partition, offset, row: row.row };
       // Without a reported_at column, the incident was reported when Tocsin first received it;
       // a re-send keeps that time so it is not mistaken for a changed incident.
@@ -87,10 +136,11 @@ export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutco
         row.draft['reported_at'] = ctx.dedupe.get(incidentKey(partner.id, row.draft['id']))?.reportedAt ?? receivedAt;
       }
       const outcome = accept(row.draft, partner, position, receivedMs, receivedAt, ctx);
-      return outcome.kind === 'rejection' ? rejected(outcome.rejection, row.row, original()) : outcome;
-    });
+      outcomes.push(outcome.kind === 'rejection' ? rejectedOutcome(raw, partnerId, ctx, outcome.rejection, row.row, Buffer.from(headerRaw + row.raw, 'utf8')) : outcome);
+    }
+    return outcomes;
   }
-  return [rejected({ reason: 'unsupported_format', message: `partner ${partner.id} has format ${JSON.stringify(partner.format)}, which ingest cannot decode` })];
+  return [rejectedOutcome(raw, partnerId, ctx, { reason: 'unsupported_format', message: `partner ${partner.id} has format ${JSON.stringify(partner.format)}, which ingest cannot decode` })];
 }
 
 function accept(
@@ -112,7 +162,9 @@ function accept(
   const key = incidentKey(partner.id, incident.id);
   const known = ctx.dedupe.get(key);
   if (alreadyProduced(known, position)) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
-  const hash = contentHashOfCanonical(incident);
+  // Serialised once: this text is hashed and later spliced into the event's bytes.
+  const incidentJson = JSON.stringify(incident);
+  const hash = contentHashOfJson(incidentJson);
   if (known && known.contentHash === hash) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
   const revision = (known?.revision ?? 0) + 1;
   ctx.dedupe.set(key, {
@@ -126,12 +178,24 @@ function accept(
     id: `${key}:r${revision}`,
     type: 'incident',
     schema_version: 1,
-    produced_at: new Date(ctx.now).toISOString(),
+    produced_at: isoOf(ctx.now),
     source: ctx.config.source,
     revision,
     received_at: receivedAt,
     content_hash: hash,
     incident,
   };
-  return { kind: 'accepted', partner: partner.id, event, source: position };
+  return { kind: 'accepted', partner: partner.id, event, source: position, incidentJson };
+}
+
+/**
+ * The bytes of an accepted event, equal to encodeEvent(event) (JSON.stringify): `incident` is
+ * the event's last member, so the envelope is serialised without it and the incident's
+ * canonical text, already made for the content hash, is spliced in instead of serialising
+ * the incident a second time.
+ */
+export function encodeIncidentEvent(event: IncidentEvent, incidentJson: string): Buffer {
+  const { incident: _incident, ...envelope } = event;
+  const head = JSON.stringify(envelope);
+  return Buffer.from(`${head.slice(0, -1)},"incident":${incidentJson}}`);
 }

@@ -2,7 +2,7 @@
 // person yields the same token in every record (analysts can link incidents) while the
 // raw value never leaves this service. Values are normalised first so that "J. Smith "
 // and "j. smith", or "+44 20 7946 0958" and "0044-20-79460958", give one token.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import type { Incident, Person } from '@tocsin/core';
 
 export const PSEUDONYM_PREFIX = 'ps1:';
@@ -98,6 +98,8 @@ export interface Pseudonymiser {
 
 export function createPseudonymiser(key: Buffer): Pseudonymiser {
   if (key.length < 32) throw new RangeError('the pseudonym key must be at least 32 bytes');
+  // One KeyObject for every token: createHmac with a Buffer imports the key on each call.
+  const hmacKey = createSecretKey(key);
 
   // Tokens of the record being pseudonymised: its persons usually reappear in its narrative,
   // and an HMAC is the dearest step. Cleared per record so raw values do not pile up.
@@ -108,7 +110,7 @@ export function createPseudonymiser(key: Buffer): Pseudonymiser {
     const input = `${kind}\u0000${NORMALISERS[kind](value)}`;
     let out = recent.get(input);
     if (out === undefined) {
-      out = PSEUDONYM_PREFIX + createHmac('sha256', key).update(input).digest('base64url');
+      out = PSEUDONYM_PREFIX + createHmac('sha256', hmacKey).update(input).digest('base64url');
       recent.set(input, out);
     }
     return out;

@@ -32,6 +32,19 @@ describe('loadIngestEnvironment', () => {
     expect(config.partnerTopicPattern).toBe(INGEST_DEFAULTS.partnerTopicPattern);
   });
 
+  it('reads the throughput settings: batch size, fetch size, partitions in flight', () => {
+    const defaults = loadIngestEnvironment(base).config;
+    expect([defaults.maxBatchSize, defaults.fetchMaxBytesPerPartition, defaults.partitionsConcurrently]).toEqual([500, 1024 * 1024, 1]);
+    const { config } = loadIngestEnvironment({
+      ...base,
+      TOCSIN_INGEST_MAX_BATCH: '5000',
+      TOCSIN_INGEST_FETCH_PARTITION_BYTES: '8388608',
+      TOCSIN_INGEST_PARTITIONS_CONCURRENTLY: '2',
+    });
+    expect([config.maxBatchSize, config.fetchMaxBytesPerPartition, config.partitionsConcurrently]).toEqual([5000, 8 * 1024 * 1024, 2]);
+    expect(errorOf({ ...base, TOCSIN_INGEST_PARTITIONS_CONCURRENTLY: '0' }).message).toBe('TOCSIN_INGEST_PARTITIONS_CONCURRENTLY must be a positive integer, got "0"');
+  });
+
   it('applies overrides', () => {
     const { config, kafka } = loadIngestEnvironment({
       ...base,

@@ -24,6 +24,28 @@ describe('DedupeStore', () => {
     expect(store.get('p:1')?.revision).toBe(1);
   });
 
+  it('shows a stage the writes of stages still being sent, and drops a discarded one', () => {
+    const store = new DedupeStore(90 * DAY);
+    const first = store.stage();
+    first.set('p:1', entry(1));
+    const second = store.stage();
+    // Another partition's batch, processed while the first is being sent: it sees revision 1.
+    expect(second.get('p:1')?.revision).toBe(1);
+    second.set('p:1', entry(2));
+    expect(first.get('p:1')?.revision).toBe(1);
+    first.discard();
+    const third = store.stage();
+    expect(third.get('p:1')?.revision).toBe(2);
+    second.commit();
+    third.discard();
+    expect(store.get('p:1')?.revision).toBe(2);
+    const lone = store.stage();
+    lone.set('p:2', entry(1));
+    lone.discard();
+    expect(store.stage().get('p:2')).toBeUndefined();
+    expect(store.get('p:2')).toBeUndefined();
+  });
+
   it('restores from incident events, keeping the highest revision whatever the order', () => {
     const store = new DedupeStore(90 * DAY);
     const source = { topic: 'partner.nl-police.incidents', partition: 1, offset: 7, row: 0 };

@@ -136,6 +136,54 @@ describe('ingest on Kafka', () => {
     expect(stats[world.jsonPartner.id]).toMatchObject({ accepted: 2, updated: 1, duplicate: 1 });
   });
 
+  it('with large batches and partitions in flight together, makes one event per incident and distinct revisions', async () => {
+    const world = await createWorld();
+    const bus = createKafkaBus({ brokers: [brokers], clientId: `${world.run}-ingest`, logger: silentLogger(), topicRefreshMs: 1_000 });
+    onTestFinished(() => bus.close());
+    const config = ingestConfig({
+      pseudonymKey: randomBytes(32),
+      deadLetterKey: randomBytes(32),
+      groupId: world.groupId,
+      incidentsTopic: world.incidentsTopic,
+      deadLetterTopic: world.deadLetterTopic,
+      partnerTopicPattern: new RegExp(world.pattern),
+      maxBatchSize: 5_000,
+      fetchMaxBytesPerPartition: 8 * 1024 * 1024,
+      partitionsConcurrently: 3,
+      // One output partition: a batch's events all land in one record batch per request, and
+      // 900 of them (~1.2 kB each) exceed the broker's 1 MB limit unless split into requests.
+      incidentsPartitions: 1,
+    });
+    const PER_PARTITION = 900;
+    const producer = await createProducer(brokers, { idempotent: true, maxInFlightRequests: 1 });
+    for (let partition = 0; partition < 3; partition++) {
+      await producer.send({
+        topic: partnerTopic(world.jsonPartner.id),
+        acks: -1,
+        messages: Array.from({ length: PER_PARTITION }, (_, i) => ({ ...json(world, `P${partition}-${i}`), partition })),
+      });
+    }
+    // One incident id on two partitions with different content: revisions 1 and 2, whichever
+    // partition is processed first, never revision 1 twice.
+    await producer.send({ topic: partnerTopic(world.jsonPartner.id), acks: -1, messages: [{ ...json(world, 'X1'), partition: 0 }, { ...json(world, 'X1', { modality: 'air' }), partition: 1 }] });
+    const expected = 3 * PER_PARTITION + 2;
+
+    const ingest = buildIngest({ bus, partners: [world.jsonPartner, world.csvPartner], taxonomy: loadTaxonomy(), config, logger: silentLogger(), clock: Date.now });
+    await ingest.start();
+    onTestFinished(() => ingest.stop());
+    const received = await consumeUntil(brokers, world.incidentsTopic, (r) => r.length >= expected, 120_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // a duplicate, if any, would arrive now
+    const admin = testKafkaClient(brokers, 'tocsin-ingest-int').admin();
+    await admin.connect();
+    onTestFinished(() => admin.disconnect());
+    const total = (await admin.fetchTopicOffsets(world.incidentsTopic)).reduce((sum, p) => sum + Number(p.high), 0);
+    const ids = received.map((m) => (JSON.parse(m.value!) as IncidentEvent).id);
+    expect(total).toBe(expected);
+    expect(new Set(ids).size).toBe(expected);
+    expect(ids.filter((id) => id.includes(':X1:')).sort()).toEqual([`${world.jsonPartner.id}:X1:r1`, `${world.jsonPartner.id}:X1:r2`]);
+    expect(ingest.stats().partners[world.jsonPartner.id]).toMatchObject({ accepted: 3 * PER_PARTITION + 1, updated: 1, duplicate: 0 });
+  });
+
   it('loses nothing and duplicates nothing when the ingest process is killed mid-stream', async () => {
     const world = await createWorld();
     const dir = mkdtempSync(join(tmpdir(), 'tocsin-ingest-int-'));
@@ -155,7 +203,7 @@ describe('ingest on Kafka', () => {
       TOCSIN_INGEST_MAX_BATCH: '25',
       TOCSIN_TOPIC_REFRESH_MS: '1000',
       // The broker's minimum: the killed member's partitions move to the restarted one sooner.
-      TOCSIN_KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'info',
     };
     const children = new Set<ChildProcess>();

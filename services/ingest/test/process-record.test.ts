@@ -1,9 +1,9 @@
-import { compileValidator, type DeadLetter, type IncidentEvent } from '@tocsin/core';
+import { compileValidator, encodeEvent, type DeadLetter, type IncidentEvent } from '@tocsin/core';
 import { describe, expect, it } from 'vitest';
 import { canonicalise, contentHashOfCanonical } from '../src/content-hash';
 import { decryptDeadLetterOriginal } from '../src/dead-letter';
 import { DedupeStore } from '../src/dedupe';
-import { processRecord, type RecordOutcome } from '../src/process-record';
+import { encodeIncidentEvent, processRecord, type RecordOutcome } from '../src/process-record';
 import {
   CSV_HEADER, CSV_TOPIC, DLQ_KEY, JSON_TOPIC, RAW_IDENTIFIERS, busMessage, csvRow, partnerIncident, processContext, testConfig,
 } from './fixtures';
@@ -25,6 +25,15 @@ function rejected(outcome: RecordOutcome): DeadLetter {
 }
 
 describe('processRecord, JSON partner', () => {
+  it('publishes bytes equal to encodeEvent, with the hashed canonical text as the incident', () => {
+    const outcome = only(processRecord(busMessage(JSON_TOPIC, JSON.stringify(partnerIncident()), { offset: '5' }), processContext()));
+    if (outcome.kind !== 'accepted') throw new Error(`expected accepted, got ${outcome.kind}`);
+    expect(outcome.incidentJson).toBe(JSON.stringify(canonicalise(outcome.event.incident)));
+    expect(outcome.event.content_hash).toBe(contentHashOfCanonical(outcome.event.incident));
+    expect(encodeIncidentEvent(outcome.event, outcome.incidentJson).equals(encodeEvent(outcome.event))).toBe(true);
+  });
+
+
   it('produces a valid, pseudonymised incident event', () => {
     const message = busMessage(JSON_TOPIC, JSON.stringify(partnerIncident()), { partition: 3, offset: '17' });
     const outcome = only(processRecord(message, processContext()));

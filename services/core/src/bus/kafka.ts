@@ -96,6 +96,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     let subscribedTopics: string[] = [];
     let assigned: PartitionRef[] = [];
     let pendingAssigned: PartitionRef[] = [];
+    let assigning: Promise<void> = Promise.resolve();
     let stopping = false;
     let refreshTimer: NodeJS.Timeout | undefined;
 
@@ -106,7 +107,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         allowAutoTopicCreation: false,
         sessionTimeout: options.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: 3_000,
-        maxWaitTimeInMs: 500,
+        maxWaitTimeInMs: sub.fetch?.maxWaitTimeInMs ?? 500,
+        ...(sub.fetch?.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: sub.fetch.maxBytesPerPartition } : {}),
+        ...(sub.fetch?.maxBytes !== undefined ? { maxBytes: sub.fetch.maxBytes } : {}),
+        ...(sub.fetch?.minBytes !== undefined ? { minBytes: sub.fetch.minBytes } : {}),
         retry: { retries: 10 },
       });
       consumer = c;
@@ -131,13 +135,19 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        // kafkajs never runs two batches of one partition at once: order per partition holds.
+        partitionsConsumedConcurrently: sub.partitionsConsumedConcurrently ?? 1,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (pendingAssigned.length > 0 && sub.onAssigned) {
             const gained = pendingAssigned;
             pendingAssigned = [];
-            await sub.onAssigned(gained);
+            const run = sub.onAssigned(gained);
+            assigning = run.catch(() => {});
+            await run;
           }
+          // With partitions consumed concurrently, a batch of another partition may start
+          // while onAssigned still runs: it waits too ("before the first batch" holds).
+          await assigning;
           const all = batch.messages;
           for (let i = 0; i < all.length; i += maxBatch) {
             if (!isRunning() || isStale()) return;

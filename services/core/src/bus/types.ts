@@ -77,6 +77,27 @@ export interface SubscribeOptions {
   onRevoked?(partitions: PartitionRef[]): Promise<void>;
   /** Upper bound on messages per batch. Default 500. */
   maxBatchSize?: number;
+  /**
+   * How many partitions' batches may be handled at the same time, at most. Default 1. A
+   * partition's next batch always waits for its previous one, so order within a partition
+   * holds; a handler whose state spans partitions must serialise what depends on it. The
+   * in-process bus hands out one batch at a time whatever the value.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** Fetch sizing of the Kafka consumer; the in-process bus ignores it. Unset: the defaults below. */
+  fetch?: FetchOptions;
+}
+
+/** Kafka fetch request sizing (kafkajs consumer options of the same names). */
+export interface FetchOptions {
+  /** Most bytes returned per partition in one fetch. Default 1 MiB. */
+  maxBytesPerPartition?: number;
+  /** Most bytes returned by one fetch. Default 10 MiB. */
+  maxBytes?: number;
+  /** The broker answers once this many bytes are ready, or after maxWaitTimeInMs. Default 1. */
+  minBytes?: number;
+  /** Longest the broker holds a fetch waiting for minBytes. Default 500. */
+  maxWaitTimeInMs?: number;
 }
 
 export interface Subscription {

@@ -36,6 +36,24 @@ function columnIndexes(mapping: CsvMapping, header: string[] | null): Step<Map<F
 }
 
 /**
+ * Column indexes per mapping and header line. A partner sends the same header with every
+ * record, and matching it against the mapping cost as much as parsing the row. Few headers
+ * per mapping are expected; the cap keeps a partner that varies them from growing the memo.
+ */
+const indexMemo = new WeakMap<CsvMapping, Map<string, Step<Map<Field, number>>>>();
+const INDEX_MEMO_MAX_HEADERS = 64;
+function memoisedColumnIndexes(mapping: CsvMapping, header: string[] | null, headerRaw: string): Step<Map<Field, number>> {
+  let byHeader = indexMemo.get(mapping);
+  if (!byHeader) indexMemo.set(mapping, (byHeader = new Map()));
+  let indexes = byHeader.get(headerRaw);
+  if (indexes === undefined) {
+    indexes = columnIndexes(mapping, header);
+    if (byHeader.size < INDEX_MEMO_MAX_HEADERS) byHeader.set(headerRaw, indexes);
+  }
+  return indexes;
+}
+
+/**
  * Splits a CSV record into incident drafts. A draft has no reported_at when the mapping has
  * no such column: the caller fills in when Tocsin first received the incident.
  */
@@ -52,7 +70,8 @@ export function decodeCsvRecord(bytes: Buffer | null, partner: PartnerConfig): S
   if (hasHeader && header === null) return reject('malformed_csv', 'the record has no header line');
   const data = hasHeader ? lines.slice(1) : lines;
   if (data.length === 0) return reject('malformed_csv', 'the record has no data rows');
-  const indexes = columnIndexes(mapping, header);
+  // Without a header the indexes depend on the mapping alone: the empty string keys them.
+  const indexes = memoisedColumnIndexes(mapping, header, hasHeader ? (lines[0]?.raw ?? '') : '');
   if (!indexes.ok) return indexes;
   const expected = header?.length ?? Math.max(...indexes.value.values()) + 1;
 

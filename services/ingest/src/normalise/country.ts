@@ -52,8 +52,24 @@ export function countryIndex(): CountryIndex {
   return (index ??= buildIndex());
 }
 
+/**
+ * Answers for spellings already seen: a feed repeats a few dozen country spellings, and a
+ * name costs a Unicode fold. Capped so a feed of random strings cannot grow it without end.
+ */
+const answers = new Map<string, string | null>();
+const ANSWERS_MAX = 10_000;
+
 /** Alpha-2 code for a code or name, or null when unknown. */
 export function toAlpha2(value: string): string | null {
+  let code = answers.get(value);
+  if (code === undefined) {
+    code = lookUp(value);
+    if (answers.size < ANSWERS_MAX) answers.set(value, code);
+  }
+  return code;
+}
+
+function lookUp(value: string): string | null {
   const { alpha2, byName } = countryIndex();
   if (value.length === 2 && alpha2.has(value)) return value;
   const trimmed = value.trim();
