@@ -7,6 +7,8 @@ import { loadPlan, type DetectorPlan } from '../src/config';
 import { backtest } from '../src/evaluation/backtest';
 import { evaluate, keyYearsOf, type DetectorScore, type TrendTruth } from '../src/evaluation/ground-truth';
 import { isNoveltyPattern } from '../src/score/novelty';
+import { evaluateEmergence, type EmergenceScore, type EmergenceTrendTruth } from '../src/evaluation/emergence-truth';
+import { emergenceSettings } from '../src/score/emergence-settings';
 
 export interface DetectionBenchOptions {
   seed?: number;
@@ -26,6 +28,8 @@ export interface DetectionBenchResult {
   rows: DetectorScore[];
   /** first-seen against trends on patterns without a baseline. */
   noveltyRows: DetectorScore[];
+  /** Cross-border spread, route displacement and emerging terms against their trend kinds. */
+  emergenceRows: EmergenceScore[];
   /** Any configured detector, per trend: the best delay in that detector's buckets. */
   combined: { trends: number; detectedInTime: number; missed: string[] };
   incidents: number;
@@ -53,11 +57,16 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
   // Novelty: trends on a pattern with no baseline (a new route, a technology new to a country).
   const novel = (t: TrendTruth): boolean => t.multiplier === null && isNoveltyPattern(t.dimension.type);
   const noveltyRows = evaluate(run.signals, trends, [{ id: 'first-seen', granularity: 'day' }], { include: novel, maxDelayBuckets: maxDelay, keyYears });
+  const emergenceRows = evaluateEmergence(run.signals, trends as EmergenceTrendTruth[], {
+    years: (options.days ?? 760) / 365,
+    minCountries: emergenceSettings(plan).spread.minCountries,
+  });
   const scoredTrends = trends.filter(include);
   const missed = scoredTrends.filter((t) => !rows.some((r) => { const d = r.delays[t.id]; return d !== null && d !== undefined && d <= maxDelay; })).map((t) => t.id);
   const result: DetectionBenchResult = {
     rows,
     noveltyRows,
+    emergenceRows,
     combined: { trends: scoredTrends.length, detectedInTime: scoredTrends.length - missed.length, missed },
     incidents: run.incidents,
     keys: run.scoredKeys.size,
@@ -77,6 +86,12 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
   for (const r of noveltyRows) {
     print(
       `${(r.detector + ' (novel)').padEnd(21)} | ${r.granularity.padEnd(6)} | ${`${r.detectedInTime}/${r.trends}`.padStart(13)} | ${r.detectionRate.toFixed(2).padStart(5)} | ${(r.medianDelay === null ? '-' : r.medianDelay.toFixed(1)).padStart(12)} | ${String(r.falseAlarms).padStart(12)} | ${r.falseAlarmsPerKeyYear.toFixed(4).padStart(12)}`,
+    );
+  }
+  for (const r of emergenceRows) {
+    const order = r.orderRight === undefined ? '' : `, countries in onset order ${r.orderRight}/${r.detected}`;
+    print(
+      `${r.detector.padEnd(21)} | ${r.granularity.padEnd(6)} | ${`${r.detectedInTime}/${r.trends}`.padStart(13)} | ${(r.trends ? r.detectedInTime / r.trends : 1).toFixed(2).padStart(5)} | ${(r.medianDelay === null ? '-' : r.medianDelay.toFixed(1)).padStart(12)} | ${String(r.falseAlarms).padStart(12)} | ${`${r.falseAlarmsPerYear.toFixed(2)}/year`.padStart(12)}  (${r.trendKind}; in time = ≤ ${r.maxDelayBuckets} ${r.granularity}s from when detectable${order})`,
     );
   }
   print(`any detector: ${result.combined.detectedInTime}/${result.combined.trends} trends flagged within ${maxDelay} buckets${missed.length ? `; missed: ${missed.join(', ')}` : ''} (${result.seconds.toFixed(1)} s)`);

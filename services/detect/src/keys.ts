@@ -6,6 +6,7 @@ import type { Attributes, DimensionType, Incident } from '@tocsin/core';
 export const DIMENSION_TYPES = [
   'country', 'route', 'route_edge', 'method', 'technology', 'commodity', 'category',
   'country_method', 'country_technology', 'country_commodity', 'route_commodity',
+  'route_destination', 'narrative',
 ] as const satisfies readonly DimensionType[];
 
 export interface DimensionKey {
@@ -32,6 +33,19 @@ export function deriveDimensionKeys(incident: Incident, enabled: ReadonlySet<Dim
   if (enabled.has('country')) out.push({ type: 'country', key: country, attributes: { country } });
   if (enabled.has('category')) out.push({ type: 'category', key: category, attributes: { category } });
   if (enabled.has('route')) out.push({ type: 'route', key: route_, attributes: routeAttrs });
+  // Every route to one destination on one consumer: route displacement compares their shares.
+  // The full route travels in the observation's evidence (route, modality).
+  if (enabled.has('route_destination')) {
+    out.push({ type: 'route_destination', key: `${route.destination}|${modality}`, attributes: { destination: route.destination, modality } });
+  }
+  // Every narrative of one language on one consumer: emerging terms. The explode stage
+  // attaches the extracted terms; the text itself never travels. Evidence (used for
+  // retractions) has no narrative, so a retraction never yields a narrative key.
+  const narrative = incident.narrative;
+  if (enabled.has('narrative') && narrative !== undefined && narrative.text.length > 0) {
+    const lang = narrativeLanguage(narrative.lang);
+    out.push({ type: 'narrative', key: lang, attributes: { lang } });
+  }
   if (enabled.has('route_edge')) {
     const path = [route.origin, ...route.transit, route.destination];
     const seen = new Set<string>();
@@ -67,6 +81,12 @@ export function deriveDimensionKeys(incident: Incident, enabled: ReadonlySet<Dim
     }
   }
   return out;
+}
+
+/** `pt-BR` → `pt`: the language part of a narrative key (the term extractor's stemming language). */
+export function narrativeLanguage(langTag: string): string {
+  const dash = langTag.indexOf('-');
+  return (dash < 0 ? langTag : langTag.slice(0, dash)).toLowerCase();
 }
 
 /** Topic key of observations and state: `<type>|<key>`. */

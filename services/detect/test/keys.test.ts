@@ -11,6 +11,7 @@ describe('deriveDimensionKeys', () => {
       'country=NL',
       'category=0601',
       'route=CO>PA>NL|sea',
+      'route_destination=NL|sea',
       'route_edge=CO>PA|sea',
       'route_edge=PA>NL|sea',
       'method=concealment.container',

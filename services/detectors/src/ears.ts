@@ -1,6 +1,9 @@
 // EARS C1, C2 and C3 (Hutwagner et al. 2003) exactly as surveillance::earsC computes them.
+// Two entry points with identical arithmetic: `runEars` scores a whole series (R's rows),
+// `prepareEars` validates the parameters once and scores one row at a time, for a
+// streaming service that scores each closed bucket over its key's history.
 import { normalCdf, normalQuantile } from './math/distributions';
-import { blankRows, meanAndSd, monitoredRange, numberParam } from './rows';
+import { blankRows, monitoredRange, numberParam } from './rows';
 import type { CountDetector, CountSeries, DetectorRow, ParamSpec, ParamValues } from './types';
 import { atLeast, nonNegative, probability, requireParam } from './validate';
 
@@ -26,77 +29,144 @@ function earsParams(method: EarsMethod): ParamSpec[] {
   ];
 }
 
-interface Reference {
-  mean: number;
-  sigma: number;
+// qnorm(1 - alpha) by alpha: the quantile costs two Newton steps on erfc, and a
+// service asks for the same few alphas hundreds of thousands of times.
+const zAlphaCache = new Map<number, number>();
+function upperQuantile(alpha: number): number {
+  let z = zAlphaCache.get(alpha);
+  if (z === undefined) {
+    z = normalQuantile(1 - alpha);
+    if (zAlphaCache.size < 1024) zAlphaCache.set(alpha, z);
+  }
+  return z;
 }
 
-/** Mean and (minSigma-floored) sd of the reference window for 1-based row t, or null if it starts before row 1. */
-function referenceAt(counts: readonly number[], t: number, baseline: number, guard: number, minSigma: number): Reference | null {
-  const end = t - 1 - guard; // last reference row, 1-based
-  const start = end - baseline + 1;
-  if (start < 1) return null;
-  const { mean, sd } = meanAndSd(counts.slice(start - 1, end));
-  // R's pmax(sd, minSigma): NaN stays NaN.
-  return { mean, sigma: Number.isNaN(sd) ? NaN : Math.max(sd, minSigma) };
+/** The validated parameters of one EARS method. */
+interface EarsSettings {
+  method: EarsMethod;
+  baseline: number;
+  guard: number;
+  minSigma: number;
+  zAlpha: number;
 }
 
-export function runEars(method: EarsMethod, series: CountSeries, params: ParamValues): DetectorRow[] {
+function settingsOf(method: EarsMethod, params: ParamValues): EarsSettings {
   const id = `ears-${method.toLowerCase()}`;
   requireParam(id, params, 'baseline', atLeast(3), 'at least 3 (as earsC requires)');
   requireParam(id, params, 'alpha', probability, 'between 0 and 1');
   requireParam(id, params, 'minSigma', nonNegative, 'non-negative');
-  const baseline = numberParam(params, 'baseline', 7);
-  const alpha = numberParam(params, 'alpha', DEFAULT_ALPHA[method]);
-  const minSigma = numberParam(params, 'minSigma', 0);
-  const counts = series.counts;
-  const rows = blankRows(series);
-  const zAlpha = normalQuantile(1 - alpha);
-  const guard = GUARD[method];
-  const [from, to] = monitoredRange(params, counts.length, baseline + FIRST_ROW_OFFSET[method]);
-
-  // C2 statistic at 1-based row s, NaN/Infinity exactly as R's arithmetic gives them.
-  const c2At = (s: number): number | null => {
-    const ref = referenceAt(counts, s, baseline, guard, minSigma);
-    return ref ? (counts[s - 1]! - ref.mean) / ref.sigma : null;
+  return {
+    method,
+    baseline: numberParam(params, 'baseline', 7),
+    guard: GUARD[method],
+    minSigma: numberParam(params, 'minSigma', 0),
+    zAlpha: upperQuantile(numberParam(params, 'alpha', DEFAULT_ALPHA[method])),
   };
+}
 
-  for (let t = from; t <= to; t++) {
-    const ref = referenceAt(counts, t, baseline, guard, minSigma);
-    if (!ref) continue;
-    const row = rows[t - 1]!;
+// The reference window of the row being scored, written here instead of allocated
+// (scoring is synchronous, so one module-level pair is enough; a typed array because
+// module-level number variables would box every double they are given).
+const reference = new Float64Array(2);
+const MEAN = 0;
+const SIGMA = 1;
+
+/**
+ * Mean and (minSigma-floored) sd of the reference window for 1-based row t into
+ * `reference`; false if the window starts before row 1. Same sums in the same
+ * order as R's mean and sd (and rows.ts meanAndSd), so results are bit-identical.
+ */
+function referenceAt(counts: readonly number[], t: number, s: EarsSettings): boolean {
+  const end = t - 1 - s.guard; // last reference row, 1-based
+  const start = end - s.baseline + 1;
+  if (start < 1) return false;
+  const n = end - start + 1;
+  let sum = 0;
+  for (let i = start - 1; i < end; i++) sum += counts[i]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = start - 1; i < end; i++) ss += (counts[i]! - mean) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
+  reference[MEAN] = mean;
+  // R's pmax(sd, minSigma): NaN stays NaN.
+  reference[SIGMA] = Number.isNaN(sd) ? NaN : Math.max(sd, s.minSigma);
+  return true;
+}
+
+/** C2 statistic at 1-based row t (NaN/Infinity exactly as R's arithmetic gives them), or null without a window. */
+function c2At(counts: readonly number[], t: number, s: EarsSettings): number | null {
+  return referenceAt(counts, t, s) ? (counts[t - 1]! - reference[MEAN]!) / reference[SIGMA]! : null;
+}
+
+/** Fills the computed fields of `row` (1-based t, a blank row on entry) as earsC does. */
+function scoreRow(counts: readonly number[], t: number, s: EarsSettings, row: DetectorRow): void {
+  if (s.method === 'C3') {
+    // Lags first: they overwrite the shared reference window.
+    if (!referenceAt(counts, t, s)) return;
+    const lag2 = c2At(counts, t - 2, s);
+    const lag1 = c2At(counts, t - 1, s);
+    if (lag2 === null || lag1 === null) return;
+    referenceAt(counts, t, s);
     const y = counts[t - 1]!;
-    row.expected = ref.mean;
-    if (method === 'C3') {
-      const lag2 = c2At(t - 2);
-      const lag1 = c2At(t - 1);
-      if (lag2 === null || lag1 === null) {
-        row.expected = null;
-        continue;
-      }
-      // surveillance's C3 sums the exceedances of the two previous C2 values only and
-      // turns that into a bound on the current count (the textbook C3 also adds today's C2).
-      const lagSum = Math.max(0, lag2 - 1) + Math.max(0, lag1 - 1);
-      const bound = Math.max(0, y + ref.sigma * (zAlpha - lagSum));
-      if (Number.isFinite(bound)) {
-        row.upperbound = bound;
-        row.alarm = y > bound;
-      }
-      row.score = Number.isFinite(lagSum) ? lagSum : null;
-      continue;
-    }
-    const bound = ref.mean + zAlpha * ref.sigma;
+    const sigma = reference[SIGMA]!;
+    // surveillance's C3 sums the exceedances of the two previous C2 values only and
+    // turns that into a bound on the current count (the textbook C3 also adds today's C2).
+    const lagSum = Math.max(0, lag2 - 1) + Math.max(0, lag1 - 1);
+    const bound = Math.max(0, y + sigma * (s.zAlpha - lagSum));
+    row.expected = reference[MEAN]!;
     if (Number.isFinite(bound)) {
       row.upperbound = bound;
       row.alarm = y > bound;
     }
-    const score = (y - ref.mean) / ref.sigma;
-    if (Number.isFinite(score)) {
-      row.score = score;
-      row.pValue = normalCdf(-score); // upper tail without cancellation
-    }
+    row.score = Number.isFinite(lagSum) ? lagSum : null;
+    return;
   }
+  if (!referenceAt(counts, t, s)) return;
+  const y = counts[t - 1]!;
+  const mean = reference[MEAN]!;
+  const sigma = reference[SIGMA]!;
+  row.expected = mean;
+  const bound = mean + s.zAlpha * sigma;
+  if (Number.isFinite(bound)) {
+    row.upperbound = bound;
+    row.alarm = y > bound;
+  }
+  const score = (y - mean) / sigma;
+  if (Number.isFinite(score)) {
+    row.score = score;
+    row.pValue = normalCdf(-score); // upper tail without cancellation
+  }
+}
+
+export function runEars(method: EarsMethod, series: CountSeries, params: ParamValues): DetectorRow[] {
+  const settings = settingsOf(method, params);
+  const counts = series.counts;
+  const rows = blankRows(series);
+  const [from, to] = monitoredRange(params, counts.length, settings.baseline + FIRST_ROW_OFFSET[method]);
+  for (let t = from; t <= to; t++) scoreRow(counts, t, settings, rows[t - 1]!);
   return rows;
+}
+
+/** Scores the last period of a series only: the row `run` would give last, computed alone. */
+export type LastRowScorer = (counts: readonly number[]) => DetectorRow | undefined;
+
+/**
+ * Validates `params` once (throws as `runEars` would) and returns a scorer of a series'
+ * last row, equal to the last row of `runEars(method, series, params)`.
+ */
+export function prepareEars(method: EarsMethod, params: ParamValues): LastRowScorer {
+  const settings = settingsOf(method, params);
+  // monitoredRange without its array per call: [max(1, from), min(n, to)] holds n when from <= n <= to.
+  const range = params['range'];
+  const from = Array.isArray(range) ? range[0] : settings.baseline + FIRST_ROW_OFFSET[method];
+  const to = Array.isArray(range) ? range[1] : Number.POSITIVE_INFINITY;
+  return (counts) => {
+    const n = counts.length;
+    if (n === 0) return undefined;
+    const row: DetectorRow = { t: n, observed: counts[n - 1]!, expected: null, upperbound: null, alarm: false, score: null, pValue: null };
+    if (from <= n && n <= to) scoreRow(counts, n, settings, row);
+    return row;
+  };
 }
 
 function earsDetector(method: EarsMethod): CountDetector {
@@ -117,3 +187,8 @@ function earsDetector(method: EarsMethod): CountDetector {
 export const earsC1 = earsDetector('C1');
 export const earsC2 = earsDetector('C2');
 export const earsC3 = earsDetector('C3');
+
+/** The EARS method a registered detector runs, or null for other detectors. */
+export function earsMethodOf(detector: CountDetector): EarsMethod | null {
+  return detector === earsC1 ? 'C1' : detector === earsC2 ? 'C2' : detector === earsC3 ? 'C3' : null;
+}

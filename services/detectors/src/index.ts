@@ -3,3 +3,4 @@ export { countDetectors, getCountDetector } from './registry';
 export { parseParams } from './params';
 export { DETECTOR_ERROR_CODES, DetectorError, type DetectorErrorCode } from './errors';
 export { runScoreCommand, type ScoreCommandIo } from './score-command';
+export { lastRowRunner, type LastRowRunner } from './last-row';

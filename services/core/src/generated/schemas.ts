@@ -978,6 +978,27 @@ export interface Observation {
   dim_key: string;
   attributes: Attributes;
   evidence: Evidence;
+  /**
+   * Narrative observations only (dim_type narrative): the candidate terms the explode stage extracted from the incident's narrative, so the text itself never travels. Pseudonyms (ps1:) are already dropped.
+   */
+  terms?: {
+    /**
+     * Base language used for stemming, e.g. pt for pt-BR.
+     */
+    lang: string;
+    /**
+     * Distinct term keys: <lang>:<stem>, <lang>:<stem> <stem>, *:<folded word>.
+     *
+     * @maxItems 1000
+     */
+    keys: string[];
+    /**
+     * Each key as written (lower case), same index.
+     *
+     * @maxItems 1000
+     */
+    surface: string[];
+  };
 }
 
 export interface Attributes {
@@ -1063,6 +1084,14 @@ export interface DetectKeyState {
   emitted: {
     [k: string]: number;
   };
+  /**
+   * State of the emergence detectors wired to this key (docs/detect.md, Emergence detectors): spread on method, technology and route_edge keys (per-country weekly counts, countries rising), displacement on route_destination keys (per-route daily counts of both windows), terms on narrative keys (term baselines, window, open days).
+   */
+  emergence?: {
+    spread?: {};
+    displacement?: {};
+    terms?: {};
+  };
 }
 
 export interface CountRing {
@@ -1087,7 +1116,9 @@ export type DimensionType =
   | 'country_method'
   | 'country_technology'
   | 'country_commodity'
-  | 'route_commodity';
+  | 'route_commodity'
+  | 'route_destination'
+  | 'narrative';
 
 export interface DetectorConfig {
   /**
@@ -1145,10 +1176,101 @@ export interface DetectorConfig {
    */
   overrides: DimensionOverride[];
   /**
-   * Settings passed to the emergence detectors (first-seen, emerging terms, cross-border spread, route displacement).
+   * Settings of the emergence detectors (docs/detect.md, Emergence detectors). Every field is optional; the defaults are given per field.
    */
   emergence?: {
-    [k: string]: number | boolean | string;
+    /**
+     * First-seen novelty on route_edge, route, country_method, country_technology, route_commodity keys. Default true.
+     */
+    first_seen?: boolean;
+    /**
+     * Sightings within this many days of a partition's first observation only register. Default buckets.min_history_days.
+     */
+    first_seen_learning_days?: number;
+    /**
+     * Spread, displacement and terms report nothing for buckets starting within this many days of a partition's first observation (replayed history). Default buckets.min_history_days.
+     */
+    emergence_learning_days?: number;
+    /**
+     * Cross-border spread on the keys of spread_types. Default true.
+     */
+    cross_border_spread?: boolean;
+    /**
+     * Comma-separated dimension types whose keys are spread patterns (each sees every country's observations of the pattern). Default method,technology,route_edge.
+     */
+    spread_types?: string;
+    /**
+     * Countries rising within the window needed for a signal; then one more signal per further country. Default 2.
+     */
+    spread_min_countries?: number;
+    /**
+     * Window in which the countries must rise. Default 56.
+     */
+    spread_window_days?: number;
+    /**
+     * Weeks of a country's own history its week is compared with. Default 8.
+     */
+    spread_baseline_weeks?: number;
+    /**
+     * Incidents a country's week needs to count as rising. Default 4.
+     */
+    spread_min_observed?: number;
+    /**
+     * ... and at least this multiple of its baseline mean (floored at 0.5). Default 3.
+     */
+    spread_min_ratio?: number;
+    /**
+     * ... and a negative-binomial (size 5) upper tail at most this. Default 0.001.
+     */
+    spread_alpha?: number;
+    /**
+     * Countries at risk named (linked to the rising ones by the pattern's routes). Default 5.
+     */
+    spread_at_risk_limit?: number;
+    /**
+     * Route displacement on route_destination keys. Default true.
+     */
+    route_displacement?: boolean;
+    /**
+     * Recent window of route shares, ending with the closed day. Default 14.
+     */
+    displacement_recent_days?: number;
+    /**
+     * Baseline window just before it. Default 56.
+     */
+    displacement_baseline_days?: number;
+    /**
+     * Chi-square p-value of the route-share table needed. Default 0.001.
+     */
+    displacement_alpha?: number;
+    /**
+     * Share a losing route must lose (fraction). Default 0.1.
+     */
+    displacement_min_share_change?: number;
+    /**
+     * Emerging terms on narrative keys. Default true.
+     */
+    emerging_terms?: boolean;
+    /**
+     * Days scored together, ending with the closed day. Default 7.
+     */
+    terms_window_days?: number;
+    /**
+     * Reports in the window that must contain the term. Default 5.
+     */
+    terms_min_documents?: number;
+    /**
+     * Distinct partners that must use it (one noisy partner cannot fire a term). Default 2.
+     */
+    terms_min_partners?: number;
+    /**
+     * Benjamini-Hochberg q-value over the terms of the window. Default 0.01.
+     */
+    terms_fdr?: number;
+    /**
+     * Incident ids kept per term and day (the narrative key's snapshot grows with it). Default 3.
+     */
+    terms_max_evidence?: number;
   };
 }
 

@@ -20,7 +20,7 @@
 import { benjaminiHochberg } from '../ranking/benjamini-hochberg';
 import { EmergenceError, requireOption } from './errors';
 import { negBinomialUpperTail } from './stats';
-import { ALL_LANGUAGES, type TermExtractor } from './term-extractor';
+import { ALL_LANGUAGES, type ExtractedTerms, type TermExtractor } from './term-extractor';
 
 export interface TermDocument {
   /** `<partner>:<incident id>` */
@@ -179,6 +179,8 @@ export interface EmergingTermsState {
   guard: Array<[number, number, Array<[string, number]>]>;
   /** Findings reported within the cooldown: [bucket, term key, incident ids]. */
   findings: Array<[number, string, string[]]>;
+  /** Buckets with documents not closed yet (the detect service has no replay to rebuild them). */
+  open?: Array<{ index: number; documents: number; terms: OccurrenceJson[] }>;
 }
 
 function addUnique(xs: string[], x: string): void {
@@ -209,7 +211,8 @@ export class EmergingTerms {
   private lastFolded: number | null = null;
 
   constructor(
-    private readonly extractor: TermExtractor,
+    /** Null when documents arrive already extracted (addExtracted), as in the detect service. */
+    private readonly extractor: TermExtractor | null,
     options: Partial<EmergingTermsOptions> = {},
   ) {
     const o = { ...DEFAULT_EMERGING_TERMS_OPTIONS, ...options };
@@ -229,6 +232,12 @@ export class EmergingTerms {
 
   /** Count one document into bucket `bucket` (an integer index: epoch day or ISO week number). */
   add(bucket: number, doc: TermDocument): void {
+    if (!this.extractor) throw new EmergenceError('INVALID_OPTION', 'this EmergingTerms has no extractor: use addExtracted');
+    this.addExtracted(bucket, doc, this.extractor.extract(doc.text, doc.lang));
+  }
+
+  /** Count one document whose terms were extracted elsewhere (the detect service's explode stage). */
+  addExtracted(bucket: number, doc: Omit<TermDocument, 'text' | 'lang'>, extracted: ExtractedTerms): void {
     if (this.lastClosed !== null && bucket <= this.lastClosed) {
       throw new EmergenceError('BUCKET_CLOSED', `bucket ${bucket} is closed (last closed ${this.lastClosed}); drop or dead-letter records past the allowed lateness`);
     }
@@ -238,7 +247,7 @@ export class EmergingTerms {
       this.open.set(bucket, open);
     }
     open.documents++;
-    const { lang, keys, surface } = this.extractor.extract(doc.text, doc.lang);
+    const { lang, keys, surface } = extracted;
     const maxEvidence = this.options.maxEvidence;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -436,37 +445,47 @@ export class EmergingTerms {
       firstFolded: this.firstFolded,
       lastFolded: this.lastFolded,
       baselines: [...this.baselines].map(([k, b]) => [k, b.share, b.lastBucket, b.signalled]),
-      window: this.window.map((b) => ({
-        index: b.index,
-        documents: b.documents,
-        terms: [...b.terms].map(([k, o]): OccurrenceJson => [k, o.display, o.documents, o.partners, o.partnerDocuments, o.countries, o.languages, o.incidents]),
-      })),
+      window: this.window.map(bucketJson),
       guard: this.guard.map((g) => [g.index, g.documents, [...g.counts]]),
       findings: this.findings.map((f) => [f.bucket, f.key, [...f.ids]]),
+      open: [...this.open.values()].map(bucketJson),
     };
   }
 
-  static fromJSON(state: EmergingTermsState, extractor: TermExtractor, options: Partial<EmergingTermsOptions> = {}): EmergingTerms {
+  static fromJSON(state: EmergingTermsState, extractor: TermExtractor | null, options: Partial<EmergingTermsOptions> = {}): EmergingTerms {
     if (state.version !== 1) throw new EmergenceError('STATE_VERSION', `emerging-terms state version ${String(state.version)}; this code reads 1`);
     const terms = new EmergingTerms(extractor, options);
     terms.lastClosed = state.lastClosed;
     terms.firstFolded = state.firstFolded;
     terms.lastFolded = state.lastFolded;
     for (const [key, share, lastBucket, signalled] of state.baselines) terms.baselines.set(key, { share, lastBucket, signalled });
-    terms.window = state.window.map((b) => ({
-      index: b.index,
-      documents: b.documents,
-      terms: new Map(
-        b.terms.map(([k, display, documents, partners, partnerDocuments, countries, languages, incidents]) => [
-          k,
-          { display, documents, partners: [...partners], partnerDocuments: [...partnerDocuments], countries: [...countries], languages: [...languages], incidents: [...incidents] },
-        ]),
-      ),
-    }));
+    terms.window = state.window.map(bucketOf);
+    for (const b of state.open ?? []) terms.open.set(b.index, bucketOf(b));
     terms.guard = state.guard.map(([index, documents, counts]) => ({ index, documents, counts: new Map(counts) }));
     terms.findings = state.findings.map(([bucket, key, ids]) => ({ bucket, key, ids: new Set(ids) }));
     return terms;
   }
+}
+
+function bucketJson(b: Bucket): { index: number; documents: number; terms: OccurrenceJson[] } {
+  return {
+    index: b.index,
+    documents: b.documents,
+    terms: [...b.terms].map(([k, o]): OccurrenceJson => [k, o.display, o.documents, o.partners, o.partnerDocuments, o.countries, o.languages, o.incidents]),
+  };
+}
+
+function bucketOf(b: { index: number; documents: number; terms: OccurrenceJson[] }): Bucket {
+  return {
+    index: b.index,
+    documents: b.documents,
+    terms: new Map(
+      b.terms.map(([k, display, documents, partners, partnerDocuments, countries, languages, incidents]) => [
+        k,
+        { display, documents, partners: [...partners], partnerDocuments: [...partnerDocuments], countries: [...countries], languages: [...languages], incidents: [...incidents] },
+      ]),
+    ),
+  };
 }
 
 function toGuard(b: Bucket): GuardBucket {

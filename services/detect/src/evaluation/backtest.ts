@@ -9,6 +9,7 @@ import { Exploder, type KeyedObservation } from '../explode/exploder';
 import type { KeyState } from '../score/key-state';
 import { PartitionScorer, type ClosedBucket } from '../score/partition-scorer';
 import { noveltySignals } from '../score/novelty';
+import { emergenceSignals } from '../score/emergence-signals';
 import { signalsForBucket } from '../score/signals';
 
 export interface BacktestOptions {
@@ -73,6 +74,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
       }
       signals.push(...signalsForBucket(bucket, ctx));
     }
+    signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
   };
 
   for (const item of incidents) {
@@ -82,7 +84,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
     for (const { topicKey, observation: o } of out) {
       // A retraction belongs to the day of the revision it retracts.
       const day = o.evidence.occurred_at === event.incident.occurred_at ? dayOfEvent : dayIndexOf(o.evidence.occurred_at);
-      scorer.apply(topicKey, { dimType: o.dim_type, dimKey: o.dim_key, attributes: o.attributes, weight: o.weight, day, evidence: o.evidence }, offset++);
+      scorer.apply(topicKey, { dimType: o.dim_type, dimKey: o.dim_key, attributes: o.attributes, weight: o.weight, day, evidence: o.evidence, ...(o.terms ? { terms: o.terms } : {}) }, offset++);
     }
     if (++count % advanceEvery === 0) {
       signals.push(...noveltySignals(scorer.takeNovelty(), ctx));

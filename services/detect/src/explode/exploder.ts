@@ -6,6 +6,7 @@
 import type { DimensionType, Evidence, Incident, IncidentEvent, Observation } from '@tocsin/core';
 import { dayIndexOf } from '../buckets';
 import { deriveDimensionKeys, dimensionTopicKey } from '../keys';
+import { narrativeTerms } from './narrative-terms';
 
 export interface KeyedObservation {
   /** `<dimension type>|<dimension key>`, the record key on detect.observations.v1. */
@@ -42,13 +43,21 @@ export function evidenceOf(incident: Incident): FullEvidence {
   };
 }
 
-function observationsOf(evidence: FullEvidence, revision: number, weight: 1 | -1, dimensions: ReadonlySet<DimensionType>, out: KeyedObservation[]): void {
+/**
+ * Keys come from `incident` when given (a new revision: its narrative yields the
+ * narrative key and terms), else from the evidence (a retraction: no narrative).
+ */
+function observationsOf(evidence: FullEvidence, revision: number, weight: 1 | -1, dimensions: ReadonlySet<DimensionType>, out: KeyedObservation[], incident?: Incident): void {
   const incidentId = evidence.incident_id;
-  for (const dim of deriveDimensionKeys(evidence as unknown as Incident, dimensions)) {
-    out.push({
-      topicKey: dimensionTopicKey(dim.type, dim.key),
-      observation: { incident_id: incidentId, revision, weight, dim_type: dim.type, dim_key: dim.key, attributes: dim.attributes, evidence },
-    });
+  for (const dim of deriveDimensionKeys(incident ?? (evidence as unknown as Incident), dimensions)) {
+    const observation: KeyedObservation['observation'] = { incident_id: incidentId, revision, weight, dim_type: dim.type, dim_key: dim.key, attributes: dim.attributes, evidence };
+    if (dim.type === 'narrative' && incident) {
+      // The narrative is read here only, for its terms; the evidence never holds it.
+      const terms = narrativeTerms(incident);
+      if (!terms || terms.keys.length === 0) continue;
+      observation.terms = terms;
+    }
+    out.push({ topicKey: dimensionTopicKey(dim.type, dim.key), observation });
   }
 }
 
@@ -93,7 +102,7 @@ export class Exploder {
     if (seen) observationsOf(seen.evidence, seen.revision, -1, dimensions, out);
     // The evidence keeps only what a retraction needs; the narrative and persons stay out of memory.
     const evidence = evidenceOf(incident);
-    observationsOf(evidence, event.revision, 1, dimensions, out);
+    observationsOf(evidence, event.revision, 1, dimensions, out, incident);
     this.latest.set(id, { revision: event.revision, day, evidence });
     if (day > this.maxDay) this.maxDay = day;
     return { outcome: seen ? 'revised' : 'new', observations: out, day };

@@ -18,8 +18,9 @@ export class CountRing {
   }
 
   private slot(index: number): number {
-    const n = this.counts.length;
-    return ((index % n) + n) % n;
+    // One remainder instead of two: this runs for every observation and window read.
+    const r = index % this.counts.length;
+    return r < 0 ? r + this.counts.length : r;
   }
 
   /** Adds delta at index; false (nothing changed) when index is older than the window. */

@@ -5,6 +5,7 @@
 import type { Attributes, DetectKeyState, Evidence } from '@tocsin/core';
 import type { Granularity } from '../buckets';
 import { CountRing } from './count-ring';
+import type { KeyEmergence } from './key-emergence';
 
 /** Days of daily history kept per key (a year plus the leap day). */
 export const DAY_HISTORY = 366;
@@ -30,6 +31,8 @@ export class KeyState {
   open: OpenBucket[] = [];
   /** detector id → last bucket index emitted; Map-free to stay small. */
   emitted: Record<string, number> = {};
+  /** The emergence detector this key carries (spread, displacement or terms), if any. */
+  emergence: KeyEmergence | null = null;
   /** The open buckets most observations hit (the newest day and week), to skip the search. */
   private hotDay: OpenBucket | null = null;
   private hotWeek: OpenBucket | null = null;

@@ -2,8 +2,8 @@
 // watermark, and the buckets still open. Observations go in; closed buckets come
 // out with one detector row per configured detector. No I/O: the score stage
 // persists and emits, the benchmarks and the acceptance test drive it directly.
-import type { Attributes, Evidence } from '@tocsin/core';
-import type { DetectorRow } from '@tocsin/detectors';
+import type { Attributes, Evidence, Observation } from '@tocsin/core';
+import { lastRowRunner, type DetectorRow, type LastRowRunner } from '@tocsin/detectors';
 import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, type Granularity } from '../buckets';
 import type { DetectorPlan, ResolvedDetector } from '../config';
 import type { DetectKeyState } from '@tocsin/core';
@@ -11,6 +11,17 @@ import type { FirstSeenRegistry } from '../emergence';
 import { SourceWatermarks } from '../watermark';
 import { KeyState, type OpenBucket } from './key-state';
 import { isNoveltyPattern, newRegistry, noveltySettings, type NoveltyCandidate } from './novelty';
+import { emergenceSettings } from './emergence-settings';
+import { emergenceFor, emergenceRecord, restoreEmergence, type EmergenceFinding } from './key-emergence';
+
+// Only the scored bucket's row is needed: per resolved detector (shared by every key of
+// a plan), a scorer of the window's last row with its parameters validated once.
+const runners = new WeakMap<ResolvedDetector, LastRowRunner>();
+function lastRowRunnerOf(detector: ResolvedDetector): LastRowRunner {
+  let runner = runners.get(detector);
+  if (!runner) runners.set(detector, (runner = lastRowRunner(detector.detector, detector.params)));
+  return runner;
+}
 
 export interface ObservationInput {
   dimType: string;
@@ -20,6 +31,8 @@ export interface ObservationInput {
   /** Event day index of the incident. */
   day: number;
   evidence: Evidence;
+  /** Narrative observations: the terms the explode stage extracted. */
+  terms?: Observation['terms'];
 }
 
 export type ApplyOutcome = 'applied' | 'replayed' | 'late';
@@ -62,6 +75,9 @@ export class PartitionScorer {
   private registry: FirstSeenRegistry | null = null;
   private restoredFirstSeen: Array<[KeyState, NonNullable<DetectKeyState['first_seen']>]> = [];
   private novelty: NoveltyCandidate[] = [];
+  private emergent: EmergenceFinding[] = [];
+  /** First event day of the partition: the emergence detectors' learning period starts here. */
+  private firstEventDay = Number.POSITIVE_INFINITY;
   /** Progress of the incidents partitions, when the explode stage sends it. */
   readonly watermarks = new SourceWatermarks();
   private restoredClosedThrough = Number.NEGATIVE_INFINITY;
@@ -93,9 +109,11 @@ export class PartitionScorer {
     const late = obs.day <= this.closedThroughDay;
     if (!key && !late) {
       key = new KeyState(obs.dimType, obs.dimKey, obs.attributes);
+      key.emergence = emergenceFor(obs.dimType, obs.dimKey, emergenceSettings(plan));
       this.keys.set(topicKey, key);
       this.stats.keys++;
     }
+    if (!Number.isFinite(this.firstEventDay)) this.firstEventDay = obs.day;
     // Novelty works in event time: a late sighting still tells who saw a pattern first.
     if (key && obs.weight > 0 && isNoveltyPattern(obs.dimType)) this.sight(plan, key, obs);
     if (late || !key) {
@@ -109,10 +127,15 @@ export class PartitionScorer {
     key.offset = offset;
     this.dirty.add(key);
     if (obs.weight > 0 && obs.day < key.firstDay) key.firstDay = obs.day;
+    // A narrative key's bucket evidence would be any report of the language; the terms
+    // detector keeps the evidence of reports with new terms itself (snapshot size).
+    const evidenceLimit = obs.dimType === 'narrative' ? 0 : plan.evidenceLimit;
     for (const granularity of plan.granularities) {
       const index = bucketIndexOfDay(granularity, obs.day);
-      if (key.contribute(granularity, index, obs.weight, obs.evidence, plan.evidenceLimit)) this.track(granularity, index, key);
+      if (key.contribute(granularity, index, obs.weight, obs.evidence, evidenceLimit)) this.track(granularity, index, key);
     }
+    // Emergence detectors take additions only: a retraction's day may be long closed for them.
+    if (key.emergence && obs.weight > 0) this.observeEmergence(key, obs);
     if (obs.day > this.maxEventDay) this.maxEventDay = obs.day;
     return 'applied';
   }
@@ -133,6 +156,20 @@ export class PartitionScorer {
     if (hit) this.novelty.push({ key, hit, day: obs.day, evidence: e });
   }
 
+  private observeEmergence(key: KeyState, obs: ObservationInput): void {
+    const e = key.emergence!;
+    if (e.kind === 'spread') e.detector.observe(obs.day, obs.evidence);
+    else if (e.kind === 'displacement') e.detector.observe(obs.day, obs.evidence);
+    else e.detector.observe(obs, this.closedThroughDay);
+  }
+
+  /** Emergence findings of the buckets closed since the last call. */
+  takeEmergence(): EmergenceFinding[] {
+    const out = this.emergent;
+    this.emergent = [];
+    return out;
+  }
+
   /** Novelty hits since the last call. */
   takeNovelty(): NoveltyCandidate[] {
     const out = this.novelty;
@@ -146,6 +183,7 @@ export class PartitionScorer {
     if (Number.isFinite(this.closedThroughDay)) record.closed_through = this.closedThroughDay;
     const firstSeen = this.registry && isNoveltyPattern(key.dimType) ? this.registry.get(key.dimType, key.dimKey) : undefined;
     if (firstSeen) record.first_seen = firstSeen;
+    if (key.emergence) record.emergence = emergenceRecord(key.emergence);
     return record;
   }
 
@@ -185,8 +223,11 @@ export class PartitionScorer {
       if (!bucket) continue;
       this.dirty.add(key);
       this.stats.bucketsClosed++;
+      if (key.emergence) this.closeEmergence(plan, key, granularity, index, bucket);
       // A count detector looks for increases: an empty bucket cannot alarm upwards.
       if (bucket.total === 0) continue;
+      // Narratives per language measure reporting habits, not crime: only the terms in them are scored.
+      if (key.dimType === 'narrative') continue;
       if (firstDayOfBucket - key.firstDay < plan.minHistoryDays) continue;
       const ring = key.ring(granularity);
       for (const detector of plan.detectorsFor(key.dimType, key.dimKey, granularity)) {
@@ -200,29 +241,52 @@ export class PartitionScorer {
         }
         const counts = ring.window(index, detector.history, this.scratch);
         this.stats.detectorRuns++;
-        let result: DetectorRow[];
+        let row: DetectorRow | undefined;
         try {
-          result = detector.detector.run({ counts, freq }, detector.params);
+          row = lastRowRunnerOf(detector)(counts, freq);
         } catch (error) {
           // One key's bad fit must not stop the partition.
           this.stats.detectorErrors++;
           this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
           continue;
         }
-        const row = result[result.length - 1];
         if (row) rows.push({ key, bucket, detector, row });
       }
     }
     return { granularity, index, rows };
   }
 
+  private closeEmergence(plan: DetectorPlan, key: KeyState, granularity: Granularity, index: number, bucket: OpenBucket): void {
+    const e = key.emergence!;
+    const settings = emergenceSettings(plan);
+    const firstDay = granularity === 'day' ? index : firstDayOfWeek(index);
+    // Replaying history from scratch, every pattern and country looks new at first.
+    const testable = firstDay >= this.firstEventDay + settings.learningDays;
+    if (e.kind === 'spread') {
+      if (granularity !== 'week') return;
+      const signal = e.detector.closeWeek(index, bucket.evidence, testable);
+      if (signal) this.emergent.push({ kind: 'spread', key, week: index, signal, evidence: bucket.evidence });
+    } else if (granularity === 'day') {
+      if (e.kind === 'displacement') {
+        const signal = e.detector.closeDay(index, testable);
+        if (signal) this.emergent.push({ kind: 'displacement', key, day: index, signal, evidence: bucket.evidence });
+      } else {
+        for (const signal of e.detector.closeDay(index, testable)) {
+          this.emergent.push({ kind: 'terms', key, day: index, signal, evidence: e.detector.evidenceOf(signal.incidentIds) });
+        }
+      }
+    }
+  }
+
   /** Restores one key from its snapshot (on partition assignment). */
-  restore(topicKey: string, key: KeyState, record?: Pick<DetectKeyState, 'first_seen' | 'closed_through'>): void {
+  restore(topicKey: string, key: KeyState, record?: Pick<DetectKeyState, 'first_seen' | 'closed_through' | 'emergence'>): void {
     const previous = this.keys.get(topicKey);
     if (!previous) this.stats.keys++;
     // A changelog holds older snapshots of a key until compaction: only the last one may stay tracked.
     else for (const bucket of previous.open) (bucket.granularity === 'day' ? this.openDays : this.openWeeks).get(bucket.index)?.delete(previous);
     this.keys.set(topicKey, key);
+    key.emergence = restoreEmergence(key.dimType, key.dimKey, record?.emergence, emergenceSettings(this.plan()));
+    if (key.firstDay < this.firstEventDay) this.firstEventDay = key.firstDay;
     const firstSeen = record?.first_seen;
     if (record?.closed_through !== undefined) this.restoredClosedThrough = Math.max(this.restoredClosedThrough, record.closed_through);
     if (firstSeen && isNoveltyPattern(key.dimType)) {

@@ -16,6 +16,7 @@ import { KeyState } from './key-state';
 import { PartitionScorer, type ClosedBucket } from './partition-scorer';
 import { RECORD_HEADER, WATERMARK_RECORD, type WatermarkRecord } from '../watermark';
 import { noveltySignals } from './novelty';
+import { emergenceSignals } from './emergence-signals';
 import { metricPoints, signalsForBucket } from './signals';
 
 export const SCORE_GROUP = 'tocsin-detect-score';
@@ -181,7 +182,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       const obs = checked.value;
       const outcome = scorer.apply(
         dimensionTopicKey(obs.dim_type, obs.dim_key),
-        { dimType: obs.dim_type, dimKey: obs.dim_key, attributes: obs.attributes, weight: obs.weight, day, evidence: obs.evidence },
+        { dimType: obs.dim_type, dimKey: obs.dim_key, attributes: obs.attributes, weight: obs.weight, day, evidence: obs.evidence, ...(obs.terms ? { terms: obs.terms } : {}) },
         Number(message.offset),
       );
       if (outcome === 'applied') totals.applied++;
@@ -201,6 +202,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       signals.push(...signalsForBucket(bucket, ctx));
       if (deps.influx) for (const point of metricPoints(bucket)) deps.influx.write(point);
     }
+    signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
     const dirty = scorer.takeDirty();
     const batches: TopicBatch[] = [];
     if (signals.length > 0) {
