@@ -1,6 +1,8 @@
 // Error catalogue of @tocsin/alert. Codes are part of the engine surface: the
 // HTTP API maps them to status codes, and docs/alerts.md lists them.
 
+import { CodedError } from '@tocsin/core';
+
 export const ALERT_ERROR_CODES = {
   CONFIG_INVALID: { retryable: false, doc: 'A configuration value is missing or out of range (thrown at start-up).' },
   SUBSCRIPTION_NOT_FOUND: { retryable: false, doc: 'No subscription with that id, or it belongs to another agency.' },
@@ -19,17 +21,13 @@ export const ALERT_ERROR_CODES = {
 export type AlertErrorCode = keyof typeof ALERT_ERROR_CODES;
 
 /** Thrown by the alert engine, subscription store and delivery when a request cannot be served; `code` is stable. */
-export class AlertError extends Error {
-  readonly code: AlertErrorCode;
-  readonly retryable: boolean;
+export class AlertError extends CodedError<AlertErrorCode> {
+  override readonly name = 'AlertError';
   /** Optional JSON pointer of the offending field, for API error bodies. */
   readonly pointer: string | undefined;
 
   constructor(code: AlertErrorCode, message: string, options: { cause?: unknown; pointer?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AlertError';
-    this.code = code;
-    this.retryable = ALERT_ERROR_CODES[code].retryable;
+    super(code, message, { cause: options.cause, retryable: ALERT_ERROR_CODES[code].retryable });
     this.pointer = options.pointer;
   }
 }

@@ -13,3 +13,4 @@ export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
 export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats, type MetricPoint } from './metrics/influx-writer';
 export { viewFor, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
 export { shareDecision, isLowGrade, incidentCountries, type ShareLevel, type Subscriber, type ShareRule, type ShareDecision } from './sharing/levels';
+export { CodedError } from './errors';

@@ -1,5 +1,7 @@
 // Error catalogue of @tocsin/detect. Every error this package throws or dead-letters carries one of these codes.
 
+import { CodedError } from '@tocsin/core';
+
 export const DETECT_ERROR_CODES = [
   /** The detector configuration does not match schemas/detector-config.v1 or names an unknown detector or parameter. */
   'CONFIG_INVALID',
@@ -18,14 +20,6 @@ export const DETECT_ERROR_CODES = [
 export type DetectErrorCode = (typeof DETECT_ERROR_CODES)[number];
 
 /** Thrown when configuration, input or environment cannot be used; never fixed by retrying. */
-export class DetectError extends Error {
+export class DetectError extends CodedError<DetectErrorCode> {
   override readonly name = 'DetectError';
-  readonly retryable = false;
-  constructor(
-    readonly code: DetectErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

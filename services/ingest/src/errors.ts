@@ -4,6 +4,8 @@
 //   docs/operations.md#dead-letter-reasons documents.
 // - INGEST_ERROR_CODES: failures of the service itself (configuration, keys), thrown as IngestError.
 
+import { CodedError } from '@tocsin/core';
+
 export const DEAD_LETTER_REASONS = {
   malformed_json: 'The record is not valid JSON (or is empty).',
   malformed_csv: 'The CSV record cannot be parsed, or its header lacks a mapped column.',
@@ -37,14 +39,9 @@ export const INGEST_ERROR_CODES = {
 export type IngestErrorCode = keyof typeof INGEST_ERROR_CODES;
 
 /** Thrown at start-up for bad configuration and by decryptDeadLetterOriginal for a wrong key or tampered data. */
-export class IngestError extends Error {
-  readonly code: IngestErrorCode;
-  readonly retryable: boolean;
-
+export class IngestError extends CodedError<IngestErrorCode> {
+  override readonly name = 'IngestError';
   constructor(code: IngestErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'IngestError';
-    this.code = code;
-    this.retryable = INGEST_ERROR_CODES[code].retryable;
+    super(code, message, { ...options, retryable: INGEST_ERROR_CODES[code].retryable });
   }
 }

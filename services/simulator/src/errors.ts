@@ -1,6 +1,8 @@
 // Error codes of the simulator. Options and flags are its whole surface, so every
 // error names the option and the value that was wrong.
 
+import { CodedError } from '@tocsin/core';
+
 export const SIMULATOR_ERRORS = {
   invalid_option: 'A scenario option is out of range or malformed (createScenario).',
   unknown_partner: 'An incident names a partner the scenario does not have (Scenario.encode).',
@@ -12,14 +14,6 @@ export const SIMULATOR_ERRORS = {
 export type SimulatorErrorCode = keyof typeof SIMULATOR_ERRORS;
 
 /** Thrown for bad scenario options, unknown partners or corridors, bad CLI flags and bad ground-truth files; never retryable. */
-export class SimulatorError extends Error {
+export class SimulatorError extends CodedError<SimulatorErrorCode> {
   override readonly name = 'SimulatorError';
-  readonly retryable = false;
-  constructor(
-    readonly code: SimulatorErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

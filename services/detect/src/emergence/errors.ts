@@ -1,6 +1,8 @@
 // Errors the emergence detectors throw. Every one is a caller mistake (bad
 // options, buckets out of order, foreign state), so none is retryable.
 
+import { CodedError } from '@tocsin/core';
+
 export const EMERGENCE_ERROR_CODES = {
   INVALID_OPTION: 'An option is outside its allowed range.',
   BUCKET_CLOSED: 'A record was added to a bucket that has already been closed and scored.',
@@ -11,16 +13,8 @@ export const EMERGENCE_ERROR_CODES = {
 export type EmergenceErrorCode = keyof typeof EMERGENCE_ERROR_CODES;
 
 /** Thrown when an emergence detector is misused (see `code`); never retryable. */
-export class EmergenceError extends Error {
+export class EmergenceError extends CodedError<EmergenceErrorCode> {
   override readonly name = 'EmergenceError';
-  readonly retryable = false;
-  constructor(
-    readonly code: EmergenceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export function requireOption(ok: boolean, what: string, value: unknown): void {
