@@ -83,7 +83,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   // Alerting with a demo subscription of the demo agency, delivering to a local
   // receiver that verifies each webhook's signature.
   const demoAgency = secrets.apiKeys[1]?.record;
-  const alerts = await startAlertDemo({ bus, logger, agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR' });
+  const alerts = await startAlertDemo({
+    bus, logger, agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
+    // Webhook secrets are encrypted at rest with the demo's own operator key.
+    overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
+  });
 
   // The server is up before the feed starts, so health answers from the first second.
   const app = await buildDeskServer({

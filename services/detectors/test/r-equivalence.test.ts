@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseParams } from '../src/params';
 import { getCountDetector } from '../src/registry';
-import { loadRFixtures, relativeDifference } from './r-fixtures';
+import { expectFixtureCoverage, loadRFixtures, relativeDifference } from './r-fixtures';
 
 /** Stated tolerance: expected and upper bound within 1e-6 relative (absolute below 1). */
 const TOLERANCE = 1e-6;
@@ -12,13 +12,7 @@ const fixtures = loadRFixtures(DETECTORS);
 
 describe('R equivalence fixtures', () => {
   it('exist for every detector, with and without dates, default and non-default parameters', () => {
-    for (const id of DETECTORS) {
-      const mine = fixtures.filter((f) => f.detector === id);
-      expect(mine.some((f) => f.series.dates !== null), `${id}: dated series`).toBe(true);
-      expect(mine.some((f) => f.series.dates === null), `${id}: undated series`).toBe(true);
-      expect(mine.some((f) => Object.keys(f.params).filter((k) => k !== 'range').length === 0), `${id}: defaults`).toBe(true);
-      expect(mine.some((f) => Object.keys(f.params).some((k) => k !== 'range')), `${id}: non-defaults`).toBe(true);
-    }
+    expectFixtureCoverage(fixtures, DETECTORS);
   });
 
   it.each(fixtures.map((f) => [f.file, f] as const))('%s', (_file, fixture) => {

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export interface RFixture {
   file: string;
@@ -31,4 +32,18 @@ export function loadRFixtures(detectorIds: readonly string[]): RFixture[] {
 /** Relative difference with an absolute floor of 1 in the denominator, so values near 0 compare absolutely. */
 export function relativeDifference(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.max(1, Math.abs(expected));
+}
+
+/**
+ * The coverage the issue asks of the fixtures: for each detector, series with and
+ * without dates, and default and non-default parameters (`range` aside).
+ */
+export function expectFixtureCoverage(fixtures: readonly RFixture[], detectorIds: readonly string[]): void {
+  for (const id of detectorIds) {
+    const mine = fixtures.filter((f) => f.detector === id);
+    expect(mine.some((f) => f.series.dates !== null), `${id}: dated series`).toBe(true);
+    expect(mine.some((f) => f.series.dates === null), `${id}: undated series`).toBe(true);
+    expect(mine.some((f) => Object.keys(f.params).filter((k) => k !== 'range').length === 0), `${id}: defaults`).toBe(true);
+    expect(mine.some((f) => Object.keys(f.params).some((k) => k !== 'range')), `${id}: non-defaults`).toBe(true);
+  }
 }

@@ -3,24 +3,14 @@
 // ground-truth entry with explicit attributes (country, method, technology, route
 // parts, term) so a benchmark can match detector signals to it without knowing how
 // the detect service builds its keys.
+import type { Signal } from '@tocsin/core';
 import type { Corridor } from './world';
 
 export const TREND_KINDS = ['new-route', 'method-surge', 'technology-spread', 'route-displacement', 'new-term'] as const;
 export type TrendKind = (typeof TREND_KINDS)[number];
 
-/** The named parts of a dimension key, as in Signal.dimension.attributes. */
-export interface DimensionAttributes {
-  country?: string;
-  origin?: string;
-  transit?: string[];
-  destination?: string;
-  modality?: string;
-  category?: string;
-  method?: string;
-  technology?: string;
-  commodity?: string;
-  term?: string;
-}
+/** The named parts of a dimension key: the same type as Signal.dimension.attributes, so matching is typed. */
+export type DimensionAttributes = Signal['dimension']['attributes'];
 
 export interface GroundTruthRoute {
   origin: string;
