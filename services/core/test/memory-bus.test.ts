@@ -154,3 +154,108 @@ describe('logger', () => {
     expect(text).toContain('TypeError');
   });
 });
+
+describe('memory bus fairness (partner feeds stalled under npm start)', () => {
+  it('serves every assigned partition while an earlier one never runs dry', async () => {
+    // A busy topic sorted first and a quiet one after it, consumed by one member that is
+    // slower than the busy feed: the quiet topic's record must still come through.
+    const bus = newBus();
+    await bus.ensureTopics([{ topic: 'a-busy', partitions: 1 }, { topic: 'z-quiet', partitions: 1 }]);
+    const producer = await bus.producer();
+    const feed = (n: number) => producer.send([{ topic: 'a-busy', messages: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'x' })) }]);
+    await feed(20);
+    await producer.send([{ topic: 'z-quiet', messages: [{ key: 'q', value: 'quiet' }] }]);
+    const topicsSeen: string[] = [];
+    const sub = await bus.subscribe({
+      groupId: 'g', topics: ['a-busy', 'z-quiet'], maxBatchSize: 5,
+      async eachBatch(batch) {
+        topicsSeen.push(batch.topic);
+        // The busy feed produces more than one batch's worth while each batch is handled.
+        if (topicsSeen.length < 200) await feed(10);
+      },
+    });
+    await waitFor(() => topicsSeen.length >= 50 || topicsSeen.includes('z-quiet'));
+    await sub.stop();
+    expect(topicsSeen.indexOf('z-quiet')).toBeGreaterThanOrEqual(0);
+    expect(topicsSeen.indexOf('z-quiet')).toBeLessThan(3);
+  });
+});
+
+describe('memory bus limits', () => {
+  const totalBytes = async (bus: ReturnType<typeof createMemoryBus>, topic: string) => {
+    let bytes = 0;
+    let records = 0;
+    await bus.readToEnd(topic, (m) => {
+      bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+      records++;
+    });
+    return { bytes, records };
+  };
+
+  it('keeps the latest record per key on a compacted topic, compacting as it grows, with offsets unchanged', async () => {
+    const bus = createMemoryBus({ compactAfterBytes: 10_000 });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'state', partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
+    const producer = await bus.producer();
+    const value = 'v'.repeat(200);
+    for (let round = 0; round < 200; round++) {
+      await producer.send([{ topic: 'state', messages: Array.from({ length: 10 }, (_, k) => ({ key: `key-${k}`, value: `${round}:${value}` })) }]);
+    }
+    // 2,000 records written, 10 keys: far fewer than 2,000 are kept, and the latest of each key is there.
+    const latest = new Map<string, string>();
+    const offsets: number[] = [];
+    await bus.readToEnd('state', (m) => {
+      latest.set(m.key!.toString(), m.value!.toString());
+      offsets.push(Number(m.offset));
+    });
+    const { records } = await totalBytes(bus, 'state');
+    expect(records).toBeLessThan(200);
+    expect(latest.size).toBe(10);
+    for (const v of latest.values()) expect(v.startsWith('199:')).toBe(true);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect((await bus.endOffsets('state')).get(0)).toBe('2000');
+  });
+
+  it('drops tombstoned keys after two compactions', async () => {
+    const bus = createMemoryBus({ compactAfterBytes: 2_000 });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'c', partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
+    const producer = await bus.producer();
+    await producer.send([{ topic: 'c', messages: [{ key: 'gone', value: 'x' }, { key: 'gone', value: null }] }]);
+    for (let i = 0; i < 200; i++) await producer.send([{ topic: 'c', messages: [{ key: 'live', value: 'y'.repeat(50) }] }]);
+    const keys = new Set<string>();
+    await bus.readToEnd('c', (m) => void keys.add(m.key!.toString()));
+    expect([...keys]).toEqual(['live']);
+  });
+
+  it('caps a delete topic at retention.bytes once its groups have read it, and never drops unread records', async () => {
+    const bus = createMemoryBus({ retentionBytes: 50_000 });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'feed', partitions: 1 }, { topic: 'small', partitions: 1, config: { 'retention.bytes': '5000' } }]);
+    const producer = await bus.producer();
+    const record = { key: 'k', value: 'x'.repeat(1000) };
+    // Nobody subscribed: plain retention.
+    for (let i = 0; i < 300; i++) await producer.send([{ topic: 'feed', messages: [record] }, { topic: 'small', messages: [record] }]);
+    expect((await totalBytes(bus, 'feed')).bytes).toBeLessThanOrEqual(50_000);
+    expect((await totalBytes(bus, 'small')).bytes).toBeLessThanOrEqual(5_000);
+    expect((await bus.endOffsets('feed')).get(0)).toBe('300');
+    // A group that does not read: what it has not read stays.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let read = 0;
+    const sub = await bus.subscribe({
+      groupId: 'slow', topics: ['small'], fromBeginning: false, maxBatchSize: 1_000,
+      async eachBatch(b) {
+        await gate;
+        read += b.messages.length;
+      },
+    });
+    for (let i = 0; i < 100; i++) await producer.send([{ topic: 'small', messages: [record] }]);
+    expect((await totalBytes(bus, 'small')).records).toBe(100);
+    release();
+    await waitFor(() => read === 100);
+    await producer.send([{ topic: 'small', messages: [record] }]);
+    expect((await totalBytes(bus, 'small')).bytes).toBeLessThanOrEqual(5_000);
+    await sub.stop();
+  });
+});

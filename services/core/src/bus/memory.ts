@@ -1,6 +1,9 @@
 // In-process bus: the same contract as Kafka (partitions by key, consumer
 // groups, committed offsets, at-least-once redelivery after a failed batch)
-// inside one Node process, for `npm start` and unit tests.
+// inside one Node process, for `npm start` and unit tests. Memory is bounded the
+// way a broker bounds disk: `cleanup.policy=compact` keeps the latest record per
+// key (compacting as the partition grows) and `retention.bytes` caps each
+// partition (docs/architecture.md, "In-process bus limits").
 import { setTimeout as sleep } from 'node:timers/promises';
 import { partitionForKey } from './partitioner';
 import type {
@@ -12,19 +15,81 @@ export interface MemoryBusOptions {
   defaultPartitions?: number;
   /** Longest wait after a failed batch before it is retried. Default 5 s. */
   maxRetryDelayMs?: number;
-  /** Most records kept per partition; older ones are dropped like Kafka retention. Default 1,000,000. */
-  retainPerPartition?: number;
+  /**
+   * Bytes kept per partition of a topic whose spec sets no `retention.bytes` (Kafka's
+   * default is unlimited; a laptop's memory is not). Default 4 MiB.
+   */
+  retentionBytes?: number;
+  /** A compacted partition is compacted once it holds this many bytes more than after its last compaction. Default 1 MiB. */
+  compactAfterBytes?: number;
+}
+
+/** Default bytes kept per partition (retention.bytes) when a topic's spec does not say. */
+export const MEMORY_BUS_RETENTION_BYTES = 4 * 1024 * 1024;
+/** Default growth of a compacted partition that triggers its next compaction. */
+export const MEMORY_BUS_COMPACT_AFTER_BYTES = 1024 * 1024;
+/** Bookkeeping per stored record on top of key, value and headers (object, offset string, timestamp). */
+const RECORD_OVERHEAD_BYTES = 120;
+
+interface TopicPolicy {
+  compact: boolean;
+  /** Bytes kept per partition (records older than that are dropped); Infinity: no limit. */
+  retentionBytes: number;
 }
 
 interface StoredPartition {
-  /** Offset of messages[0]; grows when retention trims the head. */
-  base: number;
+  /** Records in offset order; offsets have gaps once compaction removed superseded records. */
   messages: BusMessage[];
+  /** messages[head] is the first live record: trimming moves head, the array is cut in chunks. */
+  head: number;
+  /** Offset the next record gets (the partition's end, or high watermark). */
+  next: number;
+  /** Offset of the first record retention kept (log start offset). */
+  start: number;
+  /** Bytes of the live records (key, value, headers and RECORD_OVERHEAD_BYTES each). */
+  bytes: number;
+  /** Bytes right after the last compaction; the next one runs at this plus compactAfterBytes. */
+  compactedBytes: number;
+  /** End offset at the last compaction: tombstones below it have been seen by one compaction and go at the next. */
+  compactedThrough: number;
+}
+
+function recordBytes(m: BusMessage): number {
+  let n = RECORD_OVERHEAD_BYTES + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  for (const name in m.headers) n += name.length + m.headers[name]!.length;
+  return n;
+}
+
+/** Index of the first live record at or after `offset` (binary search; offsets ascend). */
+function indexAtOrAfter(stored: StoredPartition, offset: number): number {
+  let lo = stored.head;
+  let hi = stored.messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Number(stored.messages[mid]!.offset) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Policy of a topic from its Kafka configs (cleanup.policy, retention.bytes). */
+function policyOf(spec: TopicSpec, defaultRetentionBytes: number): TopicPolicy {
+  const cleanup = (spec.config?.['cleanup.policy'] ?? 'delete').split(',').map((s) => s.trim());
+  const compact = cleanup.includes('compact');
+  const configured = spec.config?.['retention.bytes'];
+  const parsed = configured === undefined ? Number.NaN : Number(configured);
+  // Kafka: -1 means unlimited. A compact-only topic is bounded by its number of keys, not by retention.
+  let retentionBytes: number;
+  if (Number.isFinite(parsed)) retentionBytes = parsed < 0 ? Number.POSITIVE_INFINITY : parsed;
+  else retentionBytes = compact && !cleanup.includes('delete') ? Number.POSITIVE_INFINITY : defaultRetentionBytes;
+  return { compact, retentionBytes };
 }
 
 interface Member {
   options: SubscribeOptions;
   assigned: PartitionRef[];
+  /** Where the next poll starts in `assigned`: polls go round the partitions, like a Kafka fetch. */
+  cursor: number;
   stopping: boolean;
   paused: boolean;
   busy: Promise<void> | null;
@@ -42,12 +107,16 @@ interface Group {
 
 const refKey = (r: PartitionRef): string => `${r.topic}\u0000${r.partition}`;
 const toBuffer = (v: string | Buffer | null): Buffer | null => (v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v));
+/** Share of a compacted partition's bytes that must be new since its last compaction before the next one (Kafka's min.cleanable.dirty.ratio). */
+const DIRTY_RATIO = 0.5;
 
 export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const defaultPartitions = options.defaultPartitions ?? 3;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-  const retain = options.retainPerPartition ?? 1_000_000;
+  const defaultRetentionBytes = options.retentionBytes ?? MEMORY_BUS_RETENTION_BYTES;
+  const compactAfterBytes = options.compactAfterBytes ?? MEMORY_BUS_COMPACT_AFTER_BYTES;
   const topics = new Map<string, StoredPartition[]>();
+  const policies = new Map<string, TopicPolicy>();
   const groups = new Map<string, Group>();
   let roundRobin = 0;
   let closed = false;
@@ -57,6 +126,72 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 
   function notifyAll(): void {
     for (const group of groups.values()) for (const member of group.members) member.wake();
+  }
+
+  /**
+   * Lowest offset some consumer group subscribed to the topic has not committed yet. Unlike a
+   * broker, the in-process bus never drops a record a live group still has to read: there is
+   * no disk to fall back on, and a lagging stage shows as lag in health rather than as loss.
+   */
+  function unreadFrom(topic: string, partition: number): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const group of groups.values()) {
+      if (!group.members.some((m) => !m.stopping && matches(m.options.topics, topic))) continue;
+      const committed = group.committed.get(refKey({ topic, partition }));
+      if (committed === undefined) return Number.NEGATIVE_INFINITY;
+      lowest = Math.min(lowest, committed);
+    }
+    return lowest;
+  }
+
+  /** Drops the oldest records beyond retention.bytes (read by every subscribed group). */
+  function applyRetention(topic: string, partition: number, stored: StoredPartition, limit: number): void {
+    if (stored.bytes <= limit) return;
+    const unread = unreadFrom(topic, partition);
+    while (stored.bytes > limit && stored.head < stored.messages.length) {
+      const oldest = stored.messages[stored.head]!;
+      if (Number(oldest.offset) >= unread) break;
+      stored.bytes -= recordBytes(oldest);
+      stored.head++;
+    }
+    stored.start = stored.head < stored.messages.length ? Number(stored.messages[stored.head]!.offset) : stored.next;
+    // Cut the dropped head off in chunks, not per record (splice at the front is O(n)).
+    if (stored.head > 1024 && stored.head * 2 > stored.messages.length) {
+      stored.messages = stored.messages.slice(stored.head);
+      stored.head = 0;
+    }
+  }
+
+  /** Keeps the newest record of each key; a tombstone goes once a previous compaction has seen it. */
+  function compact(stored: StoredPartition): void {
+    const seen = new Set<string>();
+    const kept: BusMessage[] = [];
+    let bytes = 0;
+    for (let i = stored.messages.length - 1; i >= stored.head; i--) {
+      const m = stored.messages[i]!;
+      if (m.key !== null) {
+        const id = m.key.toString('latin1');
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (m.value === null && Number(m.offset) < stored.compactedThrough) continue;
+      }
+      kept.push(m);
+      bytes += recordBytes(m);
+    }
+    stored.messages = kept.reverse();
+    stored.head = 0;
+    stored.bytes = bytes;
+    stored.compactedBytes = bytes;
+    stored.compactedThrough = stored.next;
+  }
+
+  function append(topic: string, partition: number, stored: StoredPartition, message: BusMessage): void {
+    stored.messages.push(message);
+    stored.bytes += recordBytes(message);
+    stored.next++;
+    const policy = policies.get(topic)!;
+    if (policy.compact && stored.bytes - stored.compactedBytes >= Math.max(compactAfterBytes, stored.compactedBytes * DIRTY_RATIO)) compact(stored);
+    applyRetention(topic, partition, stored, policy.retentionBytes);
   }
 
   function rebalance(group: Group): Promise<void> {
@@ -97,23 +232,31 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     }
   }
 
+  /**
+   * The next batch for a member, from the first partition with unread records after the
+   * one it polled last. Always starting from the first assigned partition would starve
+   * the others whenever that one never runs dry (a busy feed before a quiet one).
+   */
   function nextBatch(group: Group, member: Member): MessageBatch | null {
-    for (const ref of member.assigned) {
+    const n = member.assigned.length;
+    for (let step = 0; step < n; step++) {
+      const at = (member.cursor + step) % n;
+      const ref = member.assigned[at]!;
       const stored = topics.get(ref.topic)?.[ref.partition];
       if (!stored) continue;
-      const end = stored.base + stored.messages.length;
       let from = group.committed.get(refKey(ref));
       if (from === undefined) {
         // A group with no committed offset starts where Kafka's auto.offset.reset says,
         // once: remember it, or "latest" would move with every poll and never deliver.
-        from = member.options.fromBeginning === false ? end : stored.base;
+        from = member.options.fromBeginning === false ? stored.next : stored.start;
         group.committed.set(refKey(ref), from);
       }
-      from = Math.max(from, stored.base);
-      if (from >= end) continue;
-      const count = Math.min(member.options.maxBatchSize ?? 500, end - from);
-      const start = from - stored.base;
-      return { ...ref, messages: stored.messages.slice(start, start + count), highWatermark: String(end) };
+      if (from >= stored.next) continue;
+      const first = indexAtOrAfter(stored, from);
+      if (first >= stored.messages.length) continue;
+      member.cursor = (at + 1) % n;
+      const count = member.options.maxBatchSize ?? 500;
+      return { ...ref, messages: stored.messages.slice(first, first + count), highWatermark: String(stored.next) };
     }
     return null;
   }
@@ -158,7 +301,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       for (const spec of specs) {
         if (topics.has(spec.topic)) continue;
         const count = spec.partitions > 0 ? spec.partitions : defaultPartitions;
-        topics.set(spec.topic, Array.from({ length: count }, () => ({ base: 0, messages: [] })));
+        topics.set(spec.topic, Array.from({ length: count }, () => ({ messages: [], head: 0, next: 0, start: 0, bytes: 0, compactedBytes: 0, compactedThrough: 0 })));
+        policies.set(spec.topic, policyOf(spec, defaultRetentionBytes));
         created = true;
       }
       if (created) for (const group of groups.values()) if (group.members.length > 0) await rebalance(group);
@@ -177,15 +321,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
               const key = toBuffer(message.key);
               const partition = key ? partitionForKey(key, partitions.length) : roundRobin++ % partitions.length;
               const stored = partitions[partition]!;
-              stored.messages.push({
-                topic, partition, offset: String(stored.base + stored.messages.length), key, value: toBuffer(message.value),
+              append(topic, partition, stored, {
+                topic, partition, offset: String(stored.next), key, value: toBuffer(message.value),
                 timestamp: Date.now(), headers: { ...(message.headers ?? {}) },
               });
-              if (stored.messages.length > retain) {
-                const drop = stored.messages.length - retain;
-                stored.messages.splice(0, drop);
-                stored.base += drop;
-              }
             }
           }
           notifyAll();
@@ -201,7 +340,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       }
       const g = group;
       const member: Member = {
-        options: subscribeOptions, assigned: [], stopping: false, paused: true, busy: null, wake: () => {}, loop: Promise.resolve(),
+        options: subscribeOptions, assigned: [], cursor: 0, stopping: false, paused: true, busy: null, wake: () => {}, loop: Promise.resolve(),
       };
       g.members.push(member);
       await rebalance(g);
@@ -223,14 +362,15 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       if (!stored) throw new Error(`unknown topic ${topic}`);
       const wanted = partitions ?? stored.map((_, i) => i);
       for (const p of wanted) {
-        const snapshot = stored[p]?.messages.slice() ?? [];
+        const partition = stored[p];
+        const snapshot = partition ? partition.messages.slice(partition.head) : [];
         for (const message of snapshot) await onMessage(message);
       }
     },
     async endOffsets(topic) {
       const stored = topics.get(topic);
       if (!stored) throw new Error(`unknown topic ${topic}`);
-      return new Map(stored.map((p, i) => [i, String(p.base + p.messages.length)]));
+      return new Map(stored.map((p, i) => [i, String(p.next)]));
     },
     async close() {
       closed = true;

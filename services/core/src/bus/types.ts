@@ -29,7 +29,7 @@ export interface TopicBatch {
 export interface TopicSpec {
   topic: string;
   partitions: number;
-  /** Kafka topic configs, e.g. { 'cleanup.policy': 'compact' }. The in-process bus ignores them. */
+  /** Kafka topic configs, e.g. { 'cleanup.policy': 'compact' }. The in-process bus honours cleanup.policy and retention.bytes and ignores the rest. */
   config?: Record<string, string>;
 }
 
