@@ -4,11 +4,13 @@
 // derives and counts the same keys; and memory per active key after a year of history.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Incident } from '@tocsin/core';
+import { encodeEvent, type Incident, type IncidentEvent } from '@tocsin/core';
 import { createScenario } from '@tocsin/simulator';
 import { loadPlan, type DetectorPlan } from '../src/config';
 import { asEvent, backtest } from '../src/evaluation/backtest';
 import { deriveDimensionKeys, dimensionTopicKey } from '../src/keys';
+import type { PartitionScorer } from '../src/score/partition-scorer';
+import { changelogMessages } from '../src/score/state-changelog';
 
 export interface DetectBenchOptions {
   days?: number;
@@ -16,6 +18,10 @@ export interface DetectBenchOptions {
   plan?: DetectorPlan;
   /** Timed runs of each loop; the fastest counts. Default 3. */
   rounds?: number;
+  /** Simulated days replayed to measure the state changelog. Default 120. */
+  stateDays?: number;
+  /** Incidents per score batch in that measure (each batch writes its changed keys). Default 20. */
+  stateBatch?: number;
   print?: (line: string) => void;
 }
 
@@ -37,6 +43,52 @@ export interface DetectBenchResult {
   emergenceKeys: Record<string, number>;
   detectorRuns: number;
   signals: number;
+  /** detect.state.v1 bytes written per incident: full snapshots with evidence (before) and the changelog (after). */
+  stateBytesPerIncidentBefore: number;
+  stateBytesPerIncidentAfter: number;
+}
+
+/**
+ * Bytes the score stage writes to detect.state.v1 per incident, replaying `events` in batches:
+ * after, the changelog of state-changelog.ts; before, what the stage wrote until it existed:
+ * each changed key's full snapshot with every open bucket's evidence inline. The "before" size
+ * is computed from the evidence-free record plus the evidence's JSON (checked exact on the
+ * first batches against a real encoding) so the measure takes seconds, not minutes.
+ */
+export function measureStateWrites(events: readonly IncidentEvent[], plan: DetectorPlan, batch: number): { before: number; after: number; writes: number } {
+  const evidenceBytes = new WeakMap<object, number>();
+  const sizeOf = (e: object): number => {
+    let n = evidenceBytes.get(e);
+    if (n === undefined) evidenceBytes.set(e, (n = Buffer.byteLength(JSON.stringify(e))));
+    return n;
+  };
+  let before = 0;
+  let after = 0;
+  let writes = 0;
+  let checked = 0;
+  const topicKeyOf = (k: { dimType: string; dimKey: string }) => dimensionTopicKey(k.dimType, k.dimKey);
+  backtest(events, plan, {
+    clock: () => 0, advanceEvery: batch, changelog: true,
+    afterAdvance(scorer: PartitionScorer) {
+      const dirty = scorer.takeDirty();
+      for (const key of dirty) {
+        let full = encodeEvent(scorer.snapshot(key, false)).length;
+        for (const b of key.open) {
+          for (const e of b.evidence) full += sizeOf(e);
+          full += Math.max(0, b.evidence.length - 1);
+        }
+        if (checked < 200 && key.open.some((b) => b.evidence.length > 1)) {
+          checked++;
+          const real = encodeEvent(scorer.snapshot(key, true)).length;
+          if (real !== full) throw new Error(`state size model is off: ${full} vs ${real} bytes`);
+        }
+        before += full + Buffer.byteLength(topicKeyOf(key));
+        writes++;
+      }
+      for (const m of changelogMessages(scorer, dirty, topicKeyOf, 0)) after += Buffer.byteLength(String(m.key)) + (m.value === null ? 0 : (m.value as Buffer).length);
+    },
+  });
+  return { before, after, writes };
 }
 
 function collectGarbage(): () => void {
@@ -119,6 +171,11 @@ export function runDetectBench(options: DetectBenchOptions = {}): DetectBenchRes
   gc();
   const heapWithout = process.memoryUsage().heapUsed;
 
+  const stateDays = options.stateDays ?? 120;
+  const stateBatch = options.stateBatch ?? 20;
+  const stateEvents = events.filter((e) => Date.parse(e.incident.reported_at) < Date.parse('2025-01-01') + stateDays * 86_400_000);
+  const state = measureStateWrites(stateEvents, plan, stateBatch);
+
   const result: DetectBenchResult = {
     incidents: incidents.length,
     observations: run.observations,
@@ -134,6 +191,8 @@ export function runDetectBench(options: DetectBenchOptions = {}): DetectBenchRes
     emergenceKeys: Object.fromEntries(emergenceKeys),
     detectorRuns,
     signals,
+    stateBytesPerIncidentBefore: state.before / Math.max(1, stateEvents.length),
+    stateBytesPerIncidentAfter: state.after / Math.max(1, stateEvents.length),
   };
   print(`detect: ${result.incidents} incidents (${days} simulated days), ${result.observations} observations (${(result.observations / result.incidents).toFixed(1)} keys per incident), ${keys} keys, ${detectorRuns} detector runs, ${signals} signals, config ${plan.version}`);
   print('loop                                   | seconds | incidents/s (1 core)');
@@ -145,6 +204,9 @@ export function runDetectBench(options: DetectBenchOptions = {}): DetectBenchRes
   print(`memory per dimension key with a year of daily history (count state): ${Math.round(result.countBytesPerKey)} bytes (goal <= 2048: ${result.countBytesPerKey <= 2048 ? 'met' : 'NOT met'})`);
   print(`emergence state: ${Math.round(result.emergenceBytes / 1024)} KiB on ${emergenceKeyCount} keys (${Object.entries(result.emergenceKeys).map(([t, n]) => `${t} ${n}`).join(', ')}), ${Math.round(result.emergenceBytes / Math.max(1, emergenceKeyCount))} bytes each on average`);
   print(`memory per key, everything included: ${Math.round(result.bytesPerKey)} bytes`);
+  print(`detect.state.v1 bytes written per incident (${stateEvents.length} incidents of the first ${stateDays} days, batches of ${stateBatch} incidents, ${state.writes} key writes):`);
+  print(`  before (full snapshot with inline evidence per changed key, as on main): ${Math.round(result.stateBytesPerIncidentBefore).toLocaleString('en')}`);
+  print(`  after  (key record without evidence + one record per evidence item):    ${Math.round(result.stateBytesPerIncidentAfter).toLocaleString('en')}  (${(result.stateBytesPerIncidentBefore / Math.max(1, result.stateBytesPerIncidentAfter)).toFixed(1)}x less)`);
   return result;
 }
 

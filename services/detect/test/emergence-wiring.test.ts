@@ -3,6 +3,7 @@
 // emerging terms on a narrative key; and their state across a restart.
 import { compileValidator, createMemoryBus, decodeJson, encodeEvent, silentLogger, TOPICS, type Bus, type DetectorConfig, type Incident, type IncidentEvent, type Signal } from '@tocsin/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseEvidenceRecordKey } from '../src/score/state-changelog';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildDetect, type Detect } from '../src/app';
 import { backtest } from '../src/evaluation/backtest';
@@ -41,6 +42,11 @@ async function run(events: IncidentEvent[], plan: ReturnType<typeof planWith>): 
   const stateSchema = compileValidator('detect-state.v1');
   let snapshots = 0;
   await bus.readToEnd(TOPICS.detectState.name, (m) => {
+    // Evidence items are records of their own (state-changelog.ts): an Evidence object or a deletion.
+    if (parseEvidenceRecordKey(m.key!.toString())) {
+      if (m.value !== null) expect(typeof (decodeJson(m.value) as { incident_id?: unknown }).incident_id).toBe('string');
+      return;
+    }
     snapshots++;
     const checked = stateSchema(decodeJson(m.value));
     expect(checked.ok, checked.ok ? '' : JSON.stringify(checked.errors[0])).toBe(true);

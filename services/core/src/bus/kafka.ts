@@ -270,7 +270,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         async send(batches: TopicBatch[]) {
           const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({
             topic: b.topic,
-            messages: b.messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) })),
+            messages: b.messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}), ...(m.partition !== undefined ? { partition: m.partition } : {}) })),
           }));
           if (topicMessages.length > 0) await p.sendBatch({ topicMessages, acks: -1 });
         },

@@ -319,7 +319,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
             const partitions = topics.get(topic)!;
             for (const message of messages) {
               const key = toBuffer(message.key);
-              const partition = key ? partitionForKey(key, partitions.length) : roundRobin++ % partitions.length;
+              const partition = message.partition ?? (key ? partitionForKey(key, partitions.length) : roundRobin++ % partitions.length);
+              if (!Number.isInteger(partition) || partition < 0 || partition >= partitions.length) throw new Error(`topic ${topic} has no partition ${partition}`);
               const stored = partitions[partition]!;
               append(topic, partition, stored, {
                 topic, partition, offset: String(stored.next), key, value: toBuffer(message.value),

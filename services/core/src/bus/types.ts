@@ -17,6 +17,8 @@ export interface BusMessage {
 /** A record to write. The key decides the partition (same key, same partition, same order). */
 export interface OutgoingMessage {
   key: string | Buffer | null;
+  /** Explicit partition (e.g. a changelog record that belongs with another key's partition); default: by key. */
+  partition?: number;
   value: string | Buffer | null;
   headers?: Record<string, string>;
 }

@@ -20,6 +20,10 @@ export interface BacktestOptions {
   clock?: () => number;
   /** Close every open bucket at the end of the input, as if time moved on. Default true. */
   closeAtEnd?: boolean;
+  /** Keys journal their evidence changes as the service's do (for the changelog measure of the detect bench). */
+  changelog?: boolean;
+  /** Called after every watermark advance, as the service does after each batch (e.g. to write the changed keys' state). */
+  afterAdvance?(scorer: PartitionScorer): void;
 }
 
 export interface BacktestResult {
@@ -50,7 +54,7 @@ export function asEvent(incident: Incident, revision = 1): IncidentEvent {
 export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: DetectorPlan, options: BacktestOptions = {}): BacktestResult {
   const getPlan = (): DetectorPlan => plan;
   const exploder = new Exploder(() => plan.dimensions, () => plan.allowedLatenessDays + 2);
-  const scorer = new PartitionScorer(getPlan);
+  const scorer = new PartitionScorer(getPlan, () => {}, 'own', options.changelog ?? false);
   const signals: Signal[] = [];
   const scoredKeys = new Map<KeyState, { first: number; last: number }>();
   const advanceEvery = options.advanceEvery ?? 200;
@@ -89,6 +93,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
     if (++count % advanceEvery === 0) {
       signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
       close(scorer.advance());
+      options.afterAdvance?.(scorer);
     }
     if (count % 50_000 === 0) exploder.prune();
   }
@@ -96,5 +101,6 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
   signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
   if (options.closeAtEnd !== false) scorer.maxEventDay += plan.allowedLatenessDays + 8;
   close(scorer.advance());
+  options.afterAdvance?.(scorer);
   return { signals, incidents: count, observations: offset, lateDropped: scorer.stats.lateDropped, scoredKeys, scorer };
 }

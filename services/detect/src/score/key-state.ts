@@ -1,7 +1,10 @@
 // Scoring state of one dimension key: a year of daily counts and three years of
 // weekly counts (ring buffers), the evidence of its open buckets, and the last
 // bucket each detector emitted a signal for. Round-trips through DetectKeyState,
-// the record on the compacted detect.state.v1 topic.
+// the record on the compacted detect.state.v1 topic. That record leaves the
+// evidence out: each evidence item is a changelog record of its own, written once
+// when it joins a bucket and deleted (tombstone) when it leaves or the bucket
+// closes, so what a batch writes grows with what it changed (docs/detect.md).
 import type { Attributes, DetectKeyState, Evidence } from '@tocsin/core';
 import type { Granularity } from '../buckets';
 import { CountRing } from './count-ring';
@@ -22,6 +25,14 @@ export interface OpenBucket {
   evidence: Evidence[];
 }
 
+/** An evidence item that joined (evidence) or left (null) an open bucket since the key's last write. */
+export interface EvidenceChange {
+  granularity: Granularity;
+  index: number;
+  incidentId: string;
+  evidence: Evidence | null;
+}
+
 export class KeyState {
   /** Last observation offset on the key's partition included in this state (-1: none). */
   offset = -1;
@@ -36,6 +47,8 @@ export class KeyState {
   /** The open buckets most observations hit (the newest day and week), to skip the search. */
   private hotDay: OpenBucket | null = null;
   private hotWeek: OpenBucket | null = null;
+  /** Evidence changes not yet written; null when the owner keeps no changelog (backtests). */
+  evidenceChanges: EvidenceChange[] | null = null;
 
   constructor(
     readonly dimType: string,
@@ -74,10 +87,16 @@ export class KeyState {
     this.ring(granularity).add(index, weight);
     bucket.total = Math.max(0, bucket.total + weight);
     if (weight > 0) {
-      if (bucket.evidence.length < evidenceLimit) bucket.evidence.push(evidence);
+      if (bucket.evidence.length < evidenceLimit) {
+        bucket.evidence.push(evidence);
+        this.evidenceChanges?.push({ granularity, index, incidentId: evidence.incident_id, evidence });
+      }
     } else {
       const at = bucket.evidence.findIndex((e) => e.incident_id === evidence.incident_id);
-      if (at >= 0) bucket.evidence.splice(at, 1);
+      if (at >= 0) {
+        bucket.evidence.splice(at, 1);
+        this.evidenceChanges?.push({ granularity, index, incidentId: evidence.incident_id, evidence: null });
+      }
     }
     return opened;
   }
@@ -87,12 +106,21 @@ export class KeyState {
     const at = this.open.findIndex((b) => b.index === index && b.granularity === granularity);
     if (at < 0) return undefined;
     const [bucket] = this.open.splice(at, 1);
+    if (this.evidenceChanges) for (const e of bucket!.evidence) this.evidenceChanges.push({ granularity, index, incidentId: e.incident_id, evidence: null });
     if (bucket === this.hotDay) this.hotDay = null;
     if (bucket === this.hotWeek) this.hotWeek = null;
     return bucket;
   }
 
-  toRecord(): DetectKeyState {
+  /** Evidence changes since the last call (and forgets them). */
+  takeEvidenceChanges(): EvidenceChange[] {
+    const out = this.evidenceChanges ?? [];
+    if (this.evidenceChanges) this.evidenceChanges = [];
+    return out;
+  }
+
+  /** The key's record; `withEvidence` false leaves the open buckets' evidence to its own records. */
+  toRecord(withEvidence = true): DetectKeyState {
     return {
       v: 1,
       dim_type: this.dimType,
@@ -102,7 +130,7 @@ export class KeyState {
       first_day: Number.isFinite(this.firstDay) ? this.firstDay : 0,
       days: this.days.encode(),
       weeks: this.weeks.encode(),
-      open: this.open.map((b) => ({ granularity: b.granularity, index: b.index, total: b.total, evidence: b.evidence })),
+      open: this.open.map((b) => ({ granularity: b.granularity, index: b.index, total: b.total, evidence: withEvidence ? b.evidence : [] })),
       emitted: { ...this.emitted },
     };
   }

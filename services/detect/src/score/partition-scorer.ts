@@ -92,6 +92,8 @@ export class PartitionScorer {
      * event day (a backtest reading one ordered stream).
      */
     private readonly clockSource: 'records' | 'own' = 'own',
+    /** Keys journal their evidence changes for the changelog (the service); a backtest keeps none. */
+    private readonly changelog = false,
   ) {}
 
   /**
@@ -109,6 +111,7 @@ export class PartitionScorer {
     const late = obs.day <= this.closedThroughDay;
     if (!key && !late) {
       key = new KeyState(obs.dimType, obs.dimKey, obs.attributes);
+      if (this.changelog) key.evidenceChanges = [];
       key.emergence = emergenceFor(obs.dimType, obs.dimKey, emergenceSettings(plan));
       this.keys.set(topicKey, key);
       this.stats.keys++;
@@ -177,9 +180,9 @@ export class PartitionScorer {
     return out;
   }
 
-  /** The key's snapshot record, with its first-seen registry record. */
-  snapshot(key: KeyState): DetectKeyState {
-    const record = key.toRecord();
+  /** The key's snapshot record, with its first-seen registry record; `withEvidence` false: evidence is written apart. */
+  snapshot(key: KeyState, withEvidence = true): DetectKeyState {
+    const record = key.toRecord(withEvidence);
     if (Number.isFinite(this.closedThroughDay)) record.closed_through = this.closedThroughDay;
     const firstSeen = this.registry && isNoveltyPattern(key.dimType) ? this.registry.get(key.dimType, key.dimKey) : undefined;
     if (firstSeen) record.first_seen = firstSeen;
@@ -285,6 +288,7 @@ export class PartitionScorer {
     // A changelog holds older snapshots of a key until compaction: only the last one may stay tracked.
     else for (const bucket of previous.open) (bucket.granularity === 'day' ? this.openDays : this.openWeeks).get(bucket.index)?.delete(previous);
     this.keys.set(topicKey, key);
+    if (this.changelog) key.evidenceChanges = [];
     key.emergence = restoreEmergence(key.dimType, key.dimKey, record?.emergence, emergenceSettings(this.plan()));
     if (key.firstDay < this.firstEventDay) this.firstEventDay = key.firstDay;
     const firstSeen = record?.first_seen;

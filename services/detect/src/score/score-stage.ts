@@ -18,6 +18,7 @@ import { RECORD_HEADER, WATERMARK_RECORD, type WatermarkRecord } from '../waterm
 import { noveltySignals } from './novelty';
 import { emergenceSignals } from './emergence-signals';
 import { metricPoints, signalsForBucket } from './signals';
+import { changelogMessages, EvidenceRestore, parseEvidenceRecordKey } from './state-changelog';
 
 export const SCORE_GROUP = 'tocsin-detect-score';
 /** Per-partition health of the score stage, one point per batch (counters are cumulative per partition owner). */
@@ -89,19 +90,29 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       deps.plan,
       (error, detectorId, topicKey) => log.warn({ err: error, detector: detectorId, key: topicKey }, 'detector failed on one key; bucket left unscored'),
       'records',
+      true,
     );
 
   async function restore(partitions: PartitionRef[]): Promise<void> {
     const numbers = partitions.filter((p) => p.topic === topics.observations).map((p) => p.partition);
     if (numbers.length === 0) return;
     const fresh = new Map(numbers.map((n) => [n, newScorer()]));
+    const evidence = new Map(numbers.map((n) => [n, new EvidenceRestore()]));
     let restored = 0;
     await deps.bus.readToEnd(
       topics.state,
       (message: BusMessage) => {
         const scorer = fresh.get(message.partition);
         const topicKey = message.key?.toString('utf8');
-        if (!scorer || !topicKey || message.value === null) return;
+        if (!scorer || !topicKey) return;
+        const evidenceAt = parseEvidenceRecordKey(topicKey);
+        if (evidenceAt) {
+          if (!evidence.get(message.partition)!.add(topicKey, evidenceAt, message.value)) {
+            log.error({ offset: message.offset, partition: message.partition }, 'STATE_INVALID: evidence record ignored');
+          }
+          return;
+        }
+        if (message.value === null) return;
         let record: unknown;
         try {
           record = decodeJson(message.value);
@@ -120,6 +131,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       numbers,
     );
     for (const [n, scorer] of fresh) {
+      evidence.get(n)!.attach(scorer, deps.plan().evidenceLimit);
       scorer.finishRestore();
       scorers.set(n, scorer);
     }
@@ -214,7 +226,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     if (dirty.length > 0) {
       batches.push({
         topic: topics.state,
-        messages: dirty.map((k) => ({ key: dimensionTopicKey(k.dimType, k.dimKey), value: encodeEvent(s.snapshot(k)) })),
+        messages: changelogMessages(s, dirty, (k) => dimensionTopicKey(k.dimType, k.dimKey), batch.partition),
       });
     }
     // Signals and state go out together before the offsets are committed; see docs/detect.md.
