@@ -73,9 +73,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   let simulationState: ComponentStatus['status'] = 'ok';
   let produced = 0;
   let simulatedTime = isoDay(scenarioStartMs);
+  // Partner feeds: lag and last record per partner; a stalled, lagging or silent feed makes
+  // ingest (and so /api/health) degraded and is named there.
+  const ingestComponent = (): ComponentStatus => {
+    const health = ingest.health();
+    return { status: health.status, stats: { ...ingest.stats(), feeds: health.feeds, degraded_feeds: health.degraded, feed_limits: health.limits } };
+  };
   const components = (): Record<string, ComponentStatus> => ({
     simulator: { status: simulationState, stats: { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length } },
-    ingest: { status: 'ok', stats: ingest.stats() },
+    ingest: ingestComponent(),
     detect: { status: 'ok', stats: detect.stats() },
     alert: { status: 'ok', stats: { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length } },
   });

@@ -13,6 +13,7 @@ import {
 } from '@tocsin/core';
 import type { IngestConfig } from './config';
 import { DedupeStore, sourceHeaders, type DedupeStage } from './dedupe';
+import { FeedHealth, type FeedProblem, type FeedState } from './feed-health';
 import { encodeIncidentEvent, processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
 import { createPseudonymiser } from './pseudonymise';
 import { splitForSend } from './send-chunks';
@@ -26,6 +27,19 @@ export interface IngestDeps {
   logger: Logger;
   /** ms since the epoch; injectable so tests control "now". */
   clock: () => number;
+  /** Real time for feed health (lag, stall, silence); default Date.now. The simulated demo's `clock` runs faster. */
+  wallClock?: () => number;
+  /** How often partner lag is measured. Default 5 s. */
+  feedHealthIntervalMs?: number;
+}
+
+export interface IngestHealth {
+  status: 'ok' | 'degraded';
+  /** Per partner: lag, last record handled, status. */
+  feeds: Record<string, FeedState>;
+  /** Partners whose feed is not ok, and why. */
+  degraded: Array<{ partner: string; problem: FeedProblem }>;
+  limits: { max_lag_records: number; stall_after_s: number; max_silence_s: number };
 }
 
 export interface Ingest {
@@ -34,6 +48,9 @@ export interface Ingest {
   /** Finishes the in-flight batch, commits it, leaves the group and closes the producer. */
   stop(): Promise<void>;
   stats(): IngestStats;
+  health(): IngestHealth;
+  /** Measures partner lag now (health measures on a timer). */
+  measureFeeds(): Promise<void>;
 }
 
 /** Pruning walks the whole state; once a minute is plenty for a 90-day window. */
@@ -45,6 +62,9 @@ export function buildIngest(deps: IngestDeps): Ingest {
   const dedupe = new DedupeStore(config.retentionMs);
   const stats = new StatsCounter();
   const partners = new Map(deps.partners.map((p) => [p.id, p]));
+  const feeds = new FeedHealth(bus, [...partners.keys()], {
+    maxLagRecords: config.feedMaxLagRecords, stallAfterMs: config.feedStallAfterMs, maxSilenceMs: config.feedMaxSilenceMs,
+  }, deps.wallClock ?? Date.now);
   const base: Omit<ProcessContext, 'dedupe' | 'now'> = {
     partners,
     taxonomy: deps.taxonomy,
@@ -174,6 +194,8 @@ export function buildIngest(deps: IngestDeps): Ingest {
     }
     stage.commit();
     stats.countBatch(outcomes);
+    const partner = config.partnerTopicPattern.exec(topic)?.[1];
+    if (partner && messages.length > 0) feeds.handled(partner, topic, partition, Number(messages[messages.length - 1]!.offset));
     log.debug({ topic, partition, records: messages.length, incidents: incidents.length, deadLetters: deadLetters.length }, 'batch done');
   }
 
@@ -199,6 +221,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
       partitionsConsumedConcurrently: config.partitionsConcurrently,
       eachBatch: (batch) => handleBatch(batch.messages, batch.topic, batch.partition),
     });
+    feeds.start(deps.feedHealthIntervalMs);
     log.info({ groupId: config.groupId, pattern: config.partnerTopicPattern.source, partners: [...partners.keys()], entries: dedupe.size }, 'ingest started');
   }
 
@@ -217,11 +240,21 @@ export function buildIngest(deps: IngestDeps): Ingest {
       state = 'stopped';
       // A stop during start (a signal at boot) waits for the start, then undoes it.
       await starting?.catch(() => {});
+      feeds.stop();
       await subscription?.stop();
       await queue;
       await producer?.close();
       log.info({ stats: stats.snapshot(dedupe.size) }, 'ingest stopped');
     },
     stats: () => stats.snapshot(dedupe.size),
+    health() {
+      const { feeds: byPartner, degraded } = feeds.report();
+      const l = feeds.limits;
+      return {
+        status: degraded.length > 0 ? 'degraded' : 'ok', feeds: byPartner, degraded,
+        limits: { max_lag_records: l.maxLagRecords, stall_after_s: l.stallAfterMs / 1000, max_silence_s: l.maxSilenceMs / 1000 },
+      };
+    },
+    measureFeeds: () => feeds.measure(),
   };
 }

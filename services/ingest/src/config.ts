@@ -38,6 +38,10 @@ export interface IngestConfig {
    * a time; only the wait for the broker overlaps. 1 = strictly one batch after another.
    */
   partitionsConcurrently: number;
+  /** Partner feed health limits (feed-health.ts): records waiting, stall and silence. */
+  feedMaxLagRecords: number;
+  feedStallAfterMs: number;
+  feedMaxSilenceMs: number;
 }
 
 export const INGEST_DEFAULTS = {
@@ -58,6 +62,9 @@ export const INGEST_DEFAULTS = {
   /** kafkajs' own default. */
   fetchMaxBytesPerPartition: 1024 * 1024,
   partitionsConcurrently: 1,
+  feedMaxLagRecords: 10_000,
+  feedStallAfterMs: 60_000,
+  feedMaxSilenceMs: 15 * 60_000,
 } as const;
 
 /** A full config from defaults plus the two keys (and any overrides), for tests and benchmarks. */
@@ -151,6 +158,9 @@ export function loadIngestEnvironment(env: Env): IngestEnvironment {
     maxBatchSize: positiveInt(env, 'TOCSIN_INGEST_MAX_BATCH', INGEST_DEFAULTS.maxBatchSize),
     fetchMaxBytesPerPartition: positiveInt(env, 'TOCSIN_INGEST_FETCH_PARTITION_BYTES', INGEST_DEFAULTS.fetchMaxBytesPerPartition),
     partitionsConcurrently: positiveInt(env, 'TOCSIN_INGEST_PARTITIONS_CONCURRENTLY', INGEST_DEFAULTS.partitionsConcurrently),
+    feedMaxLagRecords: positiveInt(env, 'TOCSIN_INGEST_MAX_LAG', INGEST_DEFAULTS.feedMaxLagRecords),
+    feedStallAfterMs: positiveInt(env, 'TOCSIN_INGEST_STALL_AFTER_S', INGEST_DEFAULTS.feedStallAfterMs / 1000) * 1000,
+    feedMaxSilenceMs: positiveInt(env, 'TOCSIN_INGEST_MAX_SILENCE_S', INGEST_DEFAULTS.feedMaxSilenceMs / 1000) * 1000,
   };
   if (config.pseudonymKey.equals(config.deadLetterKey)) fail('TOCSIN_DLQ_KEY', 'must differ from TOCSIN_PSEUDONYM_KEY');
   return {

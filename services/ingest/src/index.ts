@@ -1,5 +1,6 @@
 // Public surface of @tocsin/ingest.
-export { buildIngest, type Ingest, type IngestDeps } from './app';
+export { buildIngest, type Ingest, type IngestDeps, type IngestHealth } from './app';
+export { FEED_HEALTH_DEFAULTS, FeedHealth, type FeedHealthLimits, type FeedProblem, type FeedState } from './feed-health';
 export { ingestConfig, loadIngestEnvironment, parseKey, INGEST_DEFAULTS, type IngestConfig, type IngestEnvironment } from './config';
 export { DEAD_LETTER_REASONS, DEAD_LETTER_REASON_CODES, INGEST_ERROR_CODES, IngestError, type DeadLetterReason, type IngestErrorCode } from './errors';
 export { decryptDeadLetterOriginal, deadLetterKeyId } from './dead-letter';

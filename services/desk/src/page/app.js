@@ -22,16 +22,21 @@ function renderPartners(ingest) {
   const body = $('partners').querySelector('tbody');
   body.replaceChildren();
   const partners = (ingest && ingest.partners) || {};
-  const totals = { accepted: 0, updated: 0, duplicate: 0, rejected: 0 };
-  for (const id of Object.keys(partners).sort()) {
-    const p = partners[id];
+  // Feed health per partner (lag, last record handled, ok/stalled/lagging/silent), when ingest reports it.
+  const feeds = (ingest && ingest.feeds) || {};
+  const totals = { accepted: 0, updated: 0, duplicate: 0, rejected: 0, lag: 0 };
+  for (const id of [...new Set([...Object.keys(partners), ...Object.keys(feeds)])].sort()) {
+    const p = partners[id] || {};
+    const feed = feeds[id] || {};
     // ingest reports rejections per reason code: { schema_violation: 3, ... }
     const byReason = p.rejected || {};
     const rejected = Object.values(byReason).reduce((a, b) => a + b, 0);
     totals.accepted += p.accepted || 0; totals.updated += p.updated || 0; totals.duplicate += p.duplicate || 0; totals.rejected += rejected;
+    totals.lag += feed.lag || 0;
     const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
     const tr = document.createElement('tr');
-    tr.append(cell(id), cell(fmt(p.accepted), 'num'), cell(fmt(p.updated), 'num'), cell(fmt(p.duplicate), 'num'), cell(fmt(rejected), 'num'), cell(reasons));
+    const lastAt = feed.last_record_at ? new Date(feed.last_record_at).toLocaleTimeString() : '–';
+    tr.append(cell(id), cell(feed.status || '', `feed ${feed.status || ''}`), cell(fmt(feed.lag), 'num'), cell(lastAt), cell(fmt(p.accepted), 'num'), cell(fmt(p.updated), 'num'), cell(fmt(p.duplicate), 'num'), cell(fmt(rejected), 'num'), cell(reasons));
     body.append(tr);
   }
   for (const k of Object.keys(totals)) $(`total-${k}`).textContent = fmt(totals[k]);
