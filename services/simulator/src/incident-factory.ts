@@ -82,13 +82,26 @@ function roundQuantity(value: number, unit: QuantityUnit): number {
   }
 }
 
-/** Days between the event and the report: mostly days, sometimes a week or two, a few weeks late. */
-function reportingDelayDays(rng: Rng, meanDays: number): number {
+/**
+ * Ordinary reports arrive within this many days, inside the detect stage's default allowed
+ * lateness (14 days): the feed's own records are never dropped as late by accident.
+ */
+export const ON_TIME_MAX_DELAY_DAYS = 12;
+/** Reports late on purpose (ScenarioOptions.lateReportShare) arrive this many days late or more. */
+export const LATE_MIN_DELAY_DAYS = 15;
+/** Default share of reports sent late on purpose: enough to exercise late handling, stated in the ground truth. */
+export const DEFAULT_LATE_REPORT_SHARE = 0.002;
+
+/**
+ * Days between the event and the report: mostly days, sometimes a week or so (at most
+ * ON_TIME_MAX_DELAY_DAYS); a `lateShare` of reports weeks late on purpose.
+ */
+function reportingDelayDays(rng: Rng, meanDays: number, lateShare: number): number {
   const r = rng.float();
   let days: number;
-  if (r < 0.9) days = rng.logNormal(meanDays * 0.7, 0.7);
-  else if (r < 0.97) days = 5 + rng.float() * 9;
-  else days = 14 + rng.float() * 40;
+  if (r < 0.9) days = Math.min(ON_TIME_MAX_DELAY_DAYS, rng.logNormal(meanDays * 0.7, 0.7));
+  else if (r < 1 - lateShare) days = 5 + rng.float() * (ON_TIME_MAX_DELAY_DAYS - 5);
+  else days = LATE_MIN_DELAY_DAYS + rng.float() * (MAX_REPORTING_DELAY_DAYS - LATE_MIN_DELAY_DAYS);
   return Math.min(MAX_REPORTING_DELAY_DAYS, Math.max(0.02, days));
 }
 
@@ -124,12 +137,12 @@ function nationalityFor(rng: Rng, role: Person['role'], stream: Stream): string 
 }
 
 /** Draws one incident of `stream` on `day`; `partnerCountries` feed share_with allow-lists. */
-export function draftIncident(rng: Rng, stream: Stream, day: number, startMs: number, partnerCountries: readonly string[]): IncidentDraft {
+export function draftIncident(rng: Rng, stream: Stream, day: number, startMs: number, partnerCountries: readonly string[], lateShare = DEFAULT_LATE_REPORT_SHARE): IncidentDraft {
   const { pattern } = stream;
   const partner = rng.weighted(stream.partners, stream.partnerWeights);
   const caps = capsOf(partner);
   const occurredMs = startMs + day * DAY_MS + rng.int(86_400) * 1000;
-  const reportedMs = occurredMs + Math.round(reportingDelayDays(rng, partner.meanDelayDays) * 86_400) * 1000;
+  const reportedMs = occurredMs + Math.round(reportingDelayDays(rng, partner.meanDelayDays, lateShare) * 86_400) * 1000;
 
   const quantity = { value: roundQuantity(rng.logNormal(pattern.quantity.median, pattern.quantity.sigma), pattern.quantity.unit), unit: pattern.quantity.unit };
 

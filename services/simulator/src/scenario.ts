@@ -3,7 +3,7 @@
 // Rng, so iterating twice, or from day 100 onward, gives the same records.
 import type { Incident, PartnerConfig } from '@tocsin/core';
 import { SimulatorError } from './errors';
-import { draftIncident, isoSeconds, MAX_REPORTING_DELAY_DAYS, type IncidentDraft } from './incident-factory';
+import { DEFAULT_LATE_REPORT_SHARE, draftIncident, isoSeconds, MAX_REPORTING_DELAY_DAYS, type IncidentDraft } from './incident-factory';
 import { MAX_PARTNERS, MIN_PARTNERS, SIM_PARTNERS, type SimPartner } from './partners';
 import { Rng } from './prng';
 import { buildBaselineStreams, DAY_MS, intensityOf, reportersOf, weeklyProfileOf, type Stream, type StreamPattern } from './streams';
@@ -24,6 +24,12 @@ export interface ScenarioOptions {
   trends?: TrendSpec[] | 'default' | 'none';
   /** Extra random method surges on top, for benchmarks that need many true positives. */
   extraSurges?: number;
+  /**
+   * Share of reports sent late on purpose, 15 to 60 days after the event (beyond the detect
+   * stage's allowed lateness, so they are counted as late there). Every other report arrives
+   * within 12 days. Default 0.002; 0 for none. Recorded in the ground truth's scenario options.
+   */
+  lateReportShare?: number;
 }
 
 export interface Scenario {
@@ -65,6 +71,8 @@ function validate(options: ScenarioOptions): void {
   if (r !== undefined && (!Number.isFinite(r) || r <= 0 || r > 1_000_000)) invalid(`ratePerDay must be a number above 0 and at most 1000000, got ${r}`);
   const e = options.extraSurges;
   if (e !== undefined && (!Number.isInteger(e) || e < 0 || e > 500)) invalid(`extraSurges must be an integer from 0 to 500, got ${e}`);
+  const l = options.lateReportShare;
+  if (l !== undefined && (!Number.isFinite(l) || l < 0 || l > 0.1)) invalid(`lateReportShare must be a number from 0 to 0.1, got ${l}`);
 }
 
 const dateOf = (startMs: number, day: number): string => new Date(startMs + day * DAY_MS).toISOString().slice(0, 10);
@@ -215,6 +223,7 @@ function randomSurges(count: number, seed: number, streams: readonly Stream[], d
 export function createScenario(options: ScenarioOptions): Scenario {
   validate(options);
   const startMs = parseStart(options.start);
+  const lateShare = options.lateReportShare ?? DEFAULT_LATE_REPORT_SHARE;
   const simPartners = SIM_PARTNERS.slice(0, options.partners ?? MAX_PARTNERS);
   const partnerCountries = [...new Set(simPartners.map((p) => p.config.country))].sort();
   const scale = (options.ratePerDay ?? DEFAULT_BASELINE_PER_DAY) / DEFAULT_BASELINE_PER_DAY;
@@ -243,7 +252,7 @@ export function createScenario(options: ScenarioOptions): Scenario {
       const mean = intensityOf(stream, day, startMs);
       if (mean <= 0) continue;
       const count = rng.negativeBinomial(mean, stream.pattern.dispersion);
-      for (let i = 0; i < count; i++) drafts.push(draftIncident(rng, stream, day, startMs, partnerCountries));
+      for (let i = 0; i < count; i++) drafts.push(draftIncident(rng, stream, day, startMs, partnerCountries, lateShare));
     }
     drafts.sort((a, b) => a.occurredMs - b.occurredMs);
     // Ids are issued in event-time order per partner and day, as a case system would.
@@ -259,7 +268,7 @@ export function createScenario(options: ScenarioOptions): Scenario {
   return {
     options: {
       seed: options.seed, start: options.start, days: options.days, partners: simPartners.length,
-      ratePerDay: options.ratePerDay ?? DEFAULT_BASELINE_PER_DAY, extraSurges: options.extraSurges ?? 0,
+      ratePerDay: options.ratePerDay ?? DEFAULT_BASELINE_PER_DAY, extraSurges: options.extraSurges ?? 0, lateReportShare: lateShare,
     },
     partners: simPartners.map((p) => structuredClone(p.config)),
     groundTruth,
