@@ -1,7 +1,7 @@
 // Public surface of @tocsin/core. Services import from here only.
 export * from './generated/schemas';
 export * from './bus/types';
-export { createMemoryBus, MEMORY_BUS_COMPACT_AFTER_BYTES, MEMORY_BUS_RETENTION_BYTES, type MemoryBusOptions } from './bus/memory';
+export { createMemoryBus, MEMORY_BUS_COMPACT_AFTER_BYTES, MEMORY_BUS_MAX_UNREAD_RECORDS, MEMORY_BUS_RETENTION_BYTES, type MemoryBusOptions } from './bus/memory';
 export { createKafkaBus, type KafkaBusOptions } from './bus/kafka';
 export { kafkaConnectionFromEnv, type KafkaConnection } from './bus/kafka-env';
 export { murmur2, partitionForKey } from './bus/partitioner';
@@ -9,6 +9,7 @@ export * from './topics';
 export { compileValidator, schemaNames, schemaDir, type Validator, type ValidationResult, type ValidationIssue } from './schemas';
 export { loadTaxonomy, TAXONOMY_KINDS, type Taxonomy, type TaxonomyKind } from './taxonomy';
 export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
+export { RepeatedWarnings } from './repeated-warnings';
 export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
 export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats, type MetricPoint } from './metrics/influx-writer';
 export { viewFor, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';

@@ -259,3 +259,24 @@ describe('memory bus limits', () => {
     await sub.stop();
   });
 });
+
+describe('memory bus backpressure', () => {
+  it('makes a send wait while a subscribed group has more than maxUnreadRecords unread, until it reads', async () => {
+    const bus = createMemoryBus({ maxUnreadRecords: 10 });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'feed', partitions: 1 }]);
+    const producer = await bus.producer();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sub = await bus.subscribe({ groupId: 'g', topics: ['feed'], maxBatchSize: 100, async eachBatch() { await gate; } });
+    await producer.send([{ topic: 'feed', messages: Array.from({ length: 11 }, () => ({ key: 'k', value: 'x' })) }]);
+    let sent = false;
+    const blocked = producer.send([{ topic: 'feed', messages: [{ key: 'k', value: 'y' }] }]).then(() => (sent = true));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sent).toBe(false);
+    release();
+    await blocked;
+    expect(sent).toBe(true);
+    await sub.stop();
+  });
+});

@@ -22,10 +22,18 @@ export interface MemoryBusOptions {
   retentionBytes?: number;
   /** A compacted partition is compacted once it holds this many bytes more than after its last compaction. Default 1 MiB. */
   compactAfterBytes?: number;
+  /**
+   * A send waits while a partition it writes to holds more records than this that a subscribed
+   * group has not read yet: backpressure, like a full producer buffer (Kafka's buffer.memory),
+   * so a producer faster than its consumers cannot fill memory. Default 5,000.
+   */
+  maxUnreadRecords?: number;
 }
 
 /** Default bytes kept per partition (retention.bytes) when a topic's spec does not say. */
 export const MEMORY_BUS_RETENTION_BYTES = 4 * 1024 * 1024;
+/** Default unread records per partition beyond which sends wait. */
+export const MEMORY_BUS_MAX_UNREAD_RECORDS = 5_000;
 /** Default growth of a compacted partition that triggers its next compaction. */
 export const MEMORY_BUS_COMPACT_AFTER_BYTES = 1024 * 1024;
 /** Bookkeeping per stored record on top of key, value and headers (object, offset string, timestamp). */
@@ -115,6 +123,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
   const defaultRetentionBytes = options.retentionBytes ?? MEMORY_BUS_RETENTION_BYTES;
   const compactAfterBytes = options.compactAfterBytes ?? MEMORY_BUS_COMPACT_AFTER_BYTES;
+  const maxUnread = options.maxUnreadRecords ?? MEMORY_BUS_MAX_UNREAD_RECORDS;
+  /** Sends waiting for consumers to read; woken after every commit. */
+  let readers: Array<() => void> = [];
   const topics = new Map<string, StoredPartition[]>();
   const policies = new Map<string, TopicPolicy>();
   const groups = new Map<string, Group>();
@@ -142,6 +153,17 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       lowest = Math.min(lowest, committed);
     }
     return lowest;
+  }
+
+  function unreadBeyondLimit(topic: string): boolean {
+    const partitions = topics.get(topic)!;
+    for (let p = 0; p < partitions.length; p++) {
+      const stored = partitions[p]!;
+      if (stored.next - stored.start <= maxUnread) continue;
+      const unread = unreadFrom(topic, p);
+      if (stored.next - Math.max(unread, stored.start) > maxUnread) return true;
+    }
+    return false;
   }
 
   /** Drops the oldest records beyond retention.bytes (read by every subscribed group). */
@@ -280,6 +302,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         const last = batch.messages[batch.messages.length - 1]!;
         group.committed.set(refKey(batch), Number(last.offset) + 1);
         failures = 0;
+        if (readers.length > 0) {
+          const wake = readers;
+          readers = [];
+          for (const resolve of wake) resolve();
+        }
       } catch {
         // At-least-once: nothing committed, the same batch comes again after a pause.
         failures++;
@@ -315,6 +342,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         async send(batches: TopicBatch[]) {
           if (closed) throw new Error('bus is closed');
           for (const { topic } of batches) if (!topics.has(topic)) throw new Error(`unknown topic ${topic}: create it with ensureTopics first`);
+          // Backpressure: wait until the consumers of every target topic have caught up enough.
+          while (!closed && batches.some(({ topic }) => unreadBeyondLimit(topic))) {
+            await new Promise<void>((resolve) => {
+              readers.push(resolve);
+              setTimeout(resolve, 100).unref();
+            });
+          }
+          if (closed) throw new Error('bus is closed');
           for (const { topic, messages } of batches) {
             const partitions = topics.get(topic)!;
             for (const message of messages) {
@@ -376,6 +411,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     async close() {
       closed = true;
       notifyAll();
+      for (const resolve of readers.splice(0)) resolve();
       for (const group of groups.values()) await Promise.all(group.members.map((m) => m.loop));
     },
   };

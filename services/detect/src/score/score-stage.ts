@@ -4,7 +4,7 @@
 // snapshots of every changed key in ONE producer call, and only then let the bus
 // commit the offsets. On assignment, keys are restored from detect.state.v1.
 import {
-  compileValidator, decodeJson, encodeEvent,
+  compileValidator, decodeJson, encodeEvent, RepeatedWarnings,
   type Bus, type BusMessage, type DetectKeyState, type InfluxWriter, type Logger, type MessageBatch, type Observation,
   type PartitionRef, type Producer, type Signal, type Subscription, type TopicBatch,
 } from '@tocsin/core';
@@ -83,12 +83,14 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
   const retired = { replayedSkipped: 0, lateDropped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
   let producer: Producer | null = null;
   let subscription: Subscription | null = null;
-  let lastLateWarning = 0;
+  // Late observations and failing keys repeat by the thousand: one line per cause per minute.
+  const repeated = new RepeatedWarnings(log);
 
   const newScorer = (): PartitionScorer =>
     new PartitionScorer(
       deps.plan,
-      (error, detectorId, topicKey) => log.warn({ err: error, detector: detectorId, key: topicKey }, 'detector failed on one key; bucket left unscored'),
+      (error, detectorId, topicKey) =>
+        repeated.warn('DETECTOR_FAILED', 'detector failed on one key; bucket left unscored', 1, { detector: detectorId, key: topicKey, error: (error as Error)?.message }),
       'records',
       true,
     );
@@ -200,9 +202,8 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       if (outcome === 'applied') totals.applied++;
     }
     const late = scorer.stats.lateDropped - lateBefore;
-    if (late > 0 && deps.clock() - lastLateWarning > 10_000) {
-      lastLateWarning = deps.clock();
-      log.warn({ partition: batch.partition, late, lateTotal: scorer.stats.lateDropped }, 'LATE_OBSERVATION: observations later than the allowed lateness were not counted');
+    if (late > 0) {
+      repeated.warn('LATE_OBSERVATION', 'observations later than the allowed lateness were not counted', late, { partition: batch.partition, lateTotal: scorer.stats.lateDropped });
     }
     const s = scorer;
     const closed: ClosedBucket[] = scorer.advance();
@@ -259,6 +260,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     async stop() {
       await subscription?.stop();
       subscription = null;
+      repeated.stop();
       await producer?.close();
       producer = null;
     },
