@@ -18,6 +18,10 @@ const BENCHES: Record<string, { what: string; load: () => Promise<BenchFn> }> = 
     what: 'per detector: detection rate, false alarms per key-year, median delay, on simulator ground truth',
     load: async () => (await import('@tocsin/detect/bench')).runDetectionBench as BenchFn,
   },
+  soak: {
+    what: 'the npm start pipeline over the whole simulated horizon: memory, records per partner, trends alerted, alerts per week, flapping, log lines',
+    load: async () => (await import('./soak-bench')).runSoakBench as BenchFn,
+  },
   alert: {
     what: 'webhook deliveries/s and signal→webhook latency vs a bare undici POST loop',
     load: async () => (await import('@tocsin/alert/bench')).runAlertBench as BenchFn,

@@ -3,12 +3,12 @@
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, loadTaxonomy, type Logger } from '@tocsin/core';
+import { createLogger, createMemoryBus, loadTaxonomy, type Bus, type Logger } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
-import { alertApiRoutes, startAlertDemo } from '@tocsin/alert';
+import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
-import { buildIngest, ingestConfig } from '@tocsin/ingest';
-import { createScenario, runSimulation } from '@tocsin/simulator';
+import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
+import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
 import { loadEmbeddedSecrets } from './embedded-secrets';
 
 const DAY_MS = 86_400_000;
@@ -38,6 +38,17 @@ export interface EmbeddedPipeline {
   /** The demo API keys (label and key), for the person running the demo. */
   apiKeys: Array<{ label: string; key: string }>;
   secretsFile: string;
+  /** The parts, for the soak benchmark that runs this same pipeline and watches it. */
+  internals: {
+    bus: Bus;
+    scenario: Scenario;
+    ingest: Ingest;
+    alerts: AlertDemo;
+    /** Resolves when the simulated feed has sent everything (or failed: null). */
+    feed: Promise<SimulationResult | null>;
+    simulatedNow(): number;
+    components(): Record<string, ComponentStatus>;
+  };
   stop(): Promise<void>;
 }
 
@@ -115,10 +126,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       simulatedTime = p.simulatedTime;
     },
   }).then(
-    () => logger.info('simulated feed finished'),
+    (result): SimulationResult => {
+      logger.info({ produced: result.produced }, 'simulated feed finished');
+      return result;
+    },
     (err: unknown) => {
       simulationState = 'degraded';
       logger.error({ err }, 'simulated feed failed');
+      return null;
     },
   );
 
@@ -131,6 +146,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     demoReceiverUrl: alerts.receiver.url,
     apiKeys: secrets.apiKeys.map(({ label, key }) => ({ label, key })),
     secretsFile,
+    internals: { bus, scenario, ingest, alerts, feed, simulatedNow, components },
     async stop() {
       if (stopped) return;
       stopped = true;

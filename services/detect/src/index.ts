@@ -8,3 +8,4 @@ export { BUCKET_MEASUREMENT, signalId } from './score/signals';
 export { PartitionScorer } from './score/partition-scorer';
 export { Exploder } from './explode/exploder';
 export { DEFAULT_DETECT_TOPICS, type DetectTopics } from './topics';
+export { overlaps, type TrendTruth } from './evaluation/ground-truth';

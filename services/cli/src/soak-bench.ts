@@ -1,0 +1,218 @@
+// `npm run bench -- soak`: the embedded pipeline of `npm start` (same code, startEmbedded)
+// run over the simulator's whole horizon at high speed, watched from outside: memory,
+// records per partner through ingest, alerts delivered to a webhook receiver subscribed to
+// everything, alert counts and flapping per simulated week, log lines per simulated day.
+// A real run, not a model: it takes minutes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { generateSecret, startDemoReceiver } from '@tocsin/alert';
+import { createLogger, decodeJson, TOPICS } from '@tocsin/core';
+import { overlaps } from '@tocsin/detect';
+import { startEmbedded } from './embedded';
+import { VERSION } from './version';
+
+const DAY_MS = 86_400_000;
+
+export interface SoakOptions {
+  days?: number;
+  /** Simulated days per real second. Default 10. */
+  speed?: number;
+  seed?: number;
+  /** A trend counts as caught when an alert on it arrives within this many simulated days of its start. Default 28. */
+  boundDays?: number;
+  /** An alert opened again on the same dimension within this many of its buckets after resolving is flapping. Default 2. */
+  flapBuckets?: number;
+  /** Longest wait for the pipeline to drain after the feed ended, seconds. Default 180. */
+  drainSeconds?: number;
+  print?: (line: string) => void;
+}
+
+interface AlertSeen {
+  id: string;
+  dimension: string;
+  granularity: 'day' | 'week';
+  openedSimMs: number | null;
+  resolvedSimMs: number | null;
+  episodes: Set<number>;
+}
+
+const pct = (values: number[], q: number): number => {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!;
+};
+const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
+
+export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const days = options.days ?? 730;
+  const speed = options.speed ?? 10;
+  const boundDays = options.boundDays ?? 28;
+  const flapBuckets = options.flapBuckets ?? 2;
+  const varDir = mkdtempSync(join(tmpdir(), 'tocsin-soak-'));
+
+  // Every log line of the pipeline is counted (and dropped), per simulated day.
+  let logLines = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const byte of chunk) if (byte === 10) logLines++;
+      done();
+    },
+  });
+  const logger = createLogger('tocsin', { destination: sink });
+
+  const started = Date.now();
+  const pipeline = await startEmbedded({ port: 0, host: '127.0.0.1', seed: options.seed ?? 42, speed, days, varDir, version: VERSION, logger, env: { ...process.env } });
+  const { bus, scenario, ingest, alerts, feed, simulatedNow } = pipeline.internals;
+  const simStart = scenario.dayStartMs(0);
+
+  // A second receiver subscribed to every alert, beside the demo's own subscription.
+  const secret = generateSecret();
+  const everything = await startDemoReceiver({ secrets: () => [secret], keep: 1_000_000 });
+  await alerts.app.subscriptions.create(
+    { kind: 'admin' },
+    { agency: 'soak-all', agency_country: 'NL', endpoint_url: everything.url, description: 'soak: every alert', filters: {}, secret },
+  );
+
+  // Every revision of every alert, with the pipeline's simulated time when it was seen.
+  const seen = new Map<string, AlertSeen>();
+  const audit = await bus.subscribe({
+    groupId: 'tocsin-soak-audit', topics: [TOPICS.alerts.name], fromBeginning: true,
+    async eachBatch(batch) {
+      const now = simulatedNow();
+      for (const m of batch.messages) {
+        if (m.value === null) continue;
+        const a = decodeJson(m.value) as { id: string; status: string; episode: number; dimension: { type: string; key: string }; bucket: { granularity: 'day' | 'week' } };
+        let entry = seen.get(a.id);
+        if (!entry) seen.set(a.id, (entry = { id: a.id, dimension: `${a.dimension.type}|${a.dimension.key}`, granularity: a.bucket.granularity, openedSimMs: null, resolvedSimMs: null, episodes: new Set() }));
+        if (a.status === 'open' && !entry.episodes.has(a.episode)) {
+          entry.episodes.add(a.episode);
+          entry.openedSimMs = now;
+        }
+        if (a.status === 'resolved') entry.resolvedSimMs = now;
+      }
+    },
+  });
+
+  // Memory, sampled every second.
+  let maxRss = 0;
+  let maxHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    maxRss = Math.max(maxRss, m.rss);
+    maxHeap = Math.max(maxHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 1_000);
+  const progress = setInterval(() => {
+    const m = process.memoryUsage();
+    print(`  … ${Math.round((Date.now() - started) / 1000)} s: simulated day ${Math.floor((simulatedNow() - simStart) / DAY_MS)}, rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, accepted ${handled().total}, log lines ${logLines}`);
+  }, 30_000);
+
+  const handled = () => {
+    const partners = ingest.stats().partners;
+    let total = 0;
+    const by: Record<string, { accepted: number; dead: number }> = {};
+    for (const [id, p] of Object.entries(partners)) {
+      const dead = Object.values(p.rejected).reduce((a, b) => a + (b ?? 0), 0);
+      by[id] = { accepted: p.accepted + p.updated + p.duplicate, dead };
+      total += p.accepted + p.updated + p.duplicate + dead;
+    }
+    return { by, total };
+  };
+
+  print(`soak: ${days} simulated days at ${speed} days/s, seed ${options.seed ?? 42}, ${scenario.partners.length} partners, ${scenario.groundTruth.length} injected trends`);
+  const result = await feed;
+  const feedSeconds = (Date.now() - started) / 1000;
+  const produced = result?.produced ?? 0;
+  // Drain: everything produced handled by ingest, then a little time for detect and alert.
+  const drainUntil = Date.now() + (options.drainSeconds ?? 180) * 1000;
+  while (handled().total < produced && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 5_000));
+  sample();
+  const final = process.memoryUsage();
+  const seconds = (Date.now() - started) / 1000;
+  clearInterval(sampler);
+  clearInterval(progress);
+
+  // Records per partner.
+  const { by } = handled();
+  print('');
+  print(`finished in ${seconds.toFixed(0)} s (feed sent in ${feedSeconds.toFixed(0)} s)`);
+  print(`memory      | max       | final`);
+  print(`RSS         | ${mb(maxRss).padStart(9)} | ${mb(final.rss)}   (target max <= 1024 MB: ${maxRss <= 1024 * 1048576 ? 'met' : 'NOT met'})`);
+  print(`heap used   | ${mb(maxHeap).padStart(9)} | ${mb(final.heapUsed)}`);
+  print('');
+  print('partner                  | produced | accepted | dead-lettered | missing');
+  let stalled = 0;
+  for (const partner of scenario.partners.map((p) => p.id).sort()) {
+    const p = result?.byPartner[partner] ?? 0;
+    const h = by[partner] ?? { accepted: 0, dead: 0 };
+    const missing = p - h.accepted - h.dead;
+    if (missing !== 0) stalled++;
+    print(`${partner.padEnd(24)} | ${String(p).padStart(8)} | ${String(h.accepted).padStart(8)} | ${String(h.dead).padStart(13)} | ${missing}`);
+  }
+  print(`partners with accepted + dead-lettered != produced: ${stalled}`);
+
+  // Trends: the first alert delivered to the everything-receiver that overlaps the trend.
+  const delivered = everything.received().flatMap((w) => {
+    try {
+      const body = JSON.parse(w.body) as { data?: { alert?: { dimension: { type: string; key: string; attributes: Record<string, unknown> }; bucket: { start: string } } } };
+      return body.data?.alert ? [body.data.alert] : [];
+    } catch {
+      return [];
+    }
+  });
+  print('');
+  print(`trend (kind)                                   | start      | alert delivered | delay (sim. days) | bound ${boundDays}`);
+  let caught = 0;
+  for (const trend of scenario.groundTruth) {
+    const startMs = Date.parse(trend.start);
+    let best: number | null = null;
+    for (const alert of delivered) {
+      const at = Date.parse(alert.bucket.start);
+      if (at < startMs - 7 * DAY_MS || at > Date.parse(trend.end) + DAY_MS) continue;
+      if (!overlaps({ dimension: alert.dimension } as never, trend)) continue;
+      const delay = Math.max(0, (at - startMs) / DAY_MS);
+      if (best === null || delay < best) best = delay;
+    }
+    const inTime = best !== null && best <= boundDays;
+    if (inTime) caught++;
+    print(`${`${trend.id} (${trend.kind})`.slice(0, 46).padEnd(46)} | ${trend.start} | ${best === null ? 'no ' : 'yes'}             | ${best === null ? '–' : best.toFixed(0).padStart(3)}               | ${inTime ? 'within' : 'NOT within'}`);
+  }
+  print(`trends alerted within ${boundDays} simulated days: ${caught}/${scenario.groundTruth.length}; webhooks received by the everything-subscription: ${everything.received().length}`);
+
+  // Alerts per simulated week and flapping.
+  const perWeek = new Map<number, number>();
+  const byDimension = new Map<string, AlertSeen[]>();
+  let opened = 0;
+  for (const a of seen.values()) {
+    if (a.openedSimMs === null) continue;
+    opened += a.episodes.size;
+    const week = Math.floor((a.openedSimMs - simStart) / (7 * DAY_MS));
+    perWeek.set(week, (perWeek.get(week) ?? 0) + a.episodes.size);
+    byDimension.set(a.dimension, [...(byDimension.get(a.dimension) ?? []), a]);
+  }
+  const weeks = Math.ceil(days / 7);
+  const counts = Array.from({ length: weeks }, (_, w) => perWeek.get(w) ?? 0);
+  let flapping = 0;
+  for (const list of byDimension.values()) {
+    for (const a of list) {
+      // Reopened episodes of one alert are flapping; so is another alert on the dimension soon after one resolved.
+      flapping += Math.max(0, a.episodes.size - 1);
+      if (a.resolvedSimMs === null) continue;
+      const window = flapBuckets * (a.granularity === 'week' ? 7 : 1) * DAY_MS;
+      for (const b of list) if (b !== a && b.openedSimMs !== null && b.openedSimMs > a.resolvedSimMs && b.openedSimMs - a.resolvedSimMs <= window) flapping++;
+    }
+  }
+  print('');
+  print(`alerts opened: ${opened} over ${weeks} simulated weeks; per week median ${pct(counts, 0.5)}, p95 ${pct(counts, 0.95)}, max ${Math.max(0, ...counts)} (target median <= 15: ${pct(counts, 0.5) <= 15 ? 'met' : 'NOT met'})`);
+  print(`flapping alerts (opened again within ${flapBuckets} buckets of resolving): ${flapping}`);
+  print(`log lines: ${logLines} in all, ${(logLines / days).toFixed(2)} per simulated day`);
+
+  await audit.stop();
+  await everything.close();
+  await pipeline.stop();
+  rmSync(varDir, { recursive: true, force: true });
+}
