@@ -2,11 +2,14 @@
 // The test command (`npm test`): typecheck every workspace with turbo, then run
 // every test with vitest. The vitest global setup of the `int` project starts
 // the real Kafka broker, InfluxDB and VictoriaMetrics on loopback (fetching
-// Kafka's jars from Maven Central on first use). Ends with one summary line
+// Kafka's jars from Maven Central on first use; the Debian packages influxdb,
+// victoria-metrics and chromium are installed first when missing, see
+// debian-packages.mjs). Ends with one summary line
 // "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureTestPackages } from './debian-packages.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const reportDir = join(root, '.cache');
@@ -28,6 +31,14 @@ if (!extraArgs.includes('--no-typecheck')) {
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
+}
+
+// The servers and browser the integration tests start: installed here when missing (as root).
+const setupProblem = ensureTestPackages();
+if (setupProblem) {
+  console.error(`\n${setupProblem}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 mkdirSync(reportDir, { recursive: true });
