@@ -3,7 +3,7 @@
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, loadTaxonomy, type Bus, type Logger } from '@tocsin/core';
+import { createLogger, createMemoryBus, loadTaxonomy, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
@@ -40,7 +40,7 @@ export interface EmbeddedPipeline {
   secretsFile: string;
   /** The parts, for the soak benchmark that runs this same pipeline and watches it. */
   internals: {
-    bus: Bus;
+    bus: MemoryBus;
     scenario: Scenario;
     ingest: Ingest;
     alerts: AlertDemo;

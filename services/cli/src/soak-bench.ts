@@ -107,9 +107,10 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   const sampler = setInterval(sample, 1_000);
   const progress = setInterval(() => {
     const m = process.memoryUsage();
-    print(`  … ${Math.round((Date.now() - started) / 1000)} s: simulated day ${Math.floor((simulatedNow() - simStart) / DAY_MS)}, rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, accepted ${handled().total}, log lines ${logLines}`);
+    print(`  … ${Math.round((Date.now() - started) / 1000)} s: simulated day ${Math.floor((simulatedNow() - simStart) / DAY_MS)}, rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, buffers ${mb(m.arrayBuffers)}, bus ${mb(busBytes())}, accepted ${handled().total}, log lines ${logLines}`);
   }, 30_000);
 
+  const busBytes = () => Object.values(bus.usage()).reduce((n, t) => n + t.bytes, 0);
   const handled = () => {
     const partners = ingest.stats().partners;
     let total = 0;
@@ -122,6 +123,11 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
     return { by, total };
   };
 
+  // Ctrl-C ends the run at once (the figures so far are not a result).
+  process.once('SIGINT', () => {
+    print(`soak interrupted after ${Math.round((Date.now() - started) / 1000)} s, accepted ${handled().total}`);
+    process.exit(130);
+  });
   print(`soak: ${days} simulated days at ${speed} days/s, seed ${options.seed ?? 42}, ${scenario.partners.length} partners, ${scenario.groundTruth.length} injected trends`);
   const result = await feed;
   const feedSeconds = (Date.now() - started) / 1000;
@@ -143,6 +149,8 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   print(`memory      | max       | final`);
   print(`RSS         | ${mb(maxRss).padStart(9)} | ${mb(final.rss)}   (target max <= 1024 MB: ${maxRss <= 1024 * 1048576 ? 'met' : 'NOT met'})`);
   print(`heap used   | ${mb(maxHeap).padStart(9)} | ${mb(final.heapUsed)}`);
+  const usage = Object.entries(bus.usage()).sort((a, b) => b[1].bytes - a[1].bytes);
+  print(`in-process bus at the end: ${mb(busBytes())} in all; largest topics: ${usage.slice(0, 4).map(([t, u]) => `${t} ${mb(u.bytes)} (${u.records} records)`).join(', ')}`);
   print('');
   print('partner                  | produced | accepted | dead-lettered | missing');
   let stalled = 0;

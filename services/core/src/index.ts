@@ -1,7 +1,7 @@
 // Public surface of @tocsin/core. Services import from here only.
 export * from './generated/schemas';
 export * from './bus/types';
-export { createMemoryBus, MEMORY_BUS_COMPACT_AFTER_BYTES, MEMORY_BUS_MAX_UNREAD_RECORDS, MEMORY_BUS_RETENTION_BYTES, type MemoryBusOptions } from './bus/memory';
+export { createMemoryBus, MEMORY_BUS_COMPACT_AFTER_BYTES, MEMORY_BUS_MAX_UNREAD_BYTES, MEMORY_BUS_RETENTION_BYTES, type MemoryBus, type MemoryBusOptions } from './bus/memory';
 export { createKafkaBus, type KafkaBusOptions } from './bus/kafka';
 export { kafkaConnectionFromEnv, type KafkaConnection } from './bus/kafka-env';
 export { murmur2, partitionForKey } from './bus/partitioner';

@@ -261,8 +261,8 @@ describe('memory bus limits', () => {
 });
 
 describe('memory bus backpressure', () => {
-  it('makes a send wait while a subscribed group has more than maxUnreadRecords unread, until it reads', async () => {
-    const bus = createMemoryBus({ maxUnreadRecords: 10 });
+  it('makes a send wait while a subscribed group has more than maxUnreadBytes unread, until it reads', async () => {
+    const bus = createMemoryBus({ maxUnreadBytes: 10 * 130 });
     onTestFinished(() => bus.close());
     await bus.ensureTopics([{ topic: 'feed', partitions: 1 }]);
     const producer = await bus.producer();

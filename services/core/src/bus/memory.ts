@@ -17,23 +17,25 @@ export interface MemoryBusOptions {
   maxRetryDelayMs?: number;
   /**
    * Bytes kept per partition of a topic whose spec sets no `retention.bytes` (Kafka's
-   * default is unlimited; a laptop's memory is not). Default 4 MiB.
+   * default is unlimited; a laptop's memory is not). Records a subscribed group has not read
+   * are kept whatever the limit. Default 1 MiB.
    */
   retentionBytes?: number;
   /** A compacted partition is compacted once it holds this many bytes more than after its last compaction. Default 1 MiB. */
   compactAfterBytes?: number;
   /**
-   * A send waits while a partition it writes to holds more records than this that a subscribed
-   * group has not read yet: backpressure, like a full producer buffer (Kafka's buffer.memory),
-   * so a producer faster than its consumers cannot fill memory. Default 5,000.
+   * A send waits while a topic it writes to holds more bytes than this (over all its
+   * partitions) that a subscribed group has not read yet: backpressure, like a full producer
+   * buffer (Kafka's buffer.memory), so a producer faster than its consumers cannot fill
+   * memory. Default 8 MiB.
    */
-  maxUnreadRecords?: number;
+  maxUnreadBytes?: number;
 }
 
 /** Default bytes kept per partition (retention.bytes) when a topic's spec does not say. */
-export const MEMORY_BUS_RETENTION_BYTES = 4 * 1024 * 1024;
-/** Default unread records per partition beyond which sends wait. */
-export const MEMORY_BUS_MAX_UNREAD_RECORDS = 5_000;
+export const MEMORY_BUS_RETENTION_BYTES = 1024 * 1024;
+/** Default unread bytes per topic beyond which sends wait. */
+export const MEMORY_BUS_MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 /** Default growth of a compacted partition that triggers its next compaction. */
 export const MEMORY_BUS_COMPACT_AFTER_BYTES = 1024 * 1024;
 /** Bookkeeping per stored record on top of key, value and headers (object, offset string, timestamp). */
@@ -48,6 +50,10 @@ interface TopicPolicy {
 interface StoredPartition {
   /** Records in offset order; offsets have gaps once compaction removed superseded records. */
   messages: BusMessage[];
+  /** Bytes appended before each record (same index as messages): unread bytes without a walk. */
+  before: number[];
+  /** Bytes appended in all, the value `before` has for the next record. */
+  appended: number;
   /** messages[head] is the first live record: trimming moves head, the array is cut in chunks. */
   head: number;
   /** Offset the next record gets (the partition's end, or high watermark). */
@@ -114,16 +120,35 @@ interface Group {
 }
 
 const refKey = (r: PartitionRef): string => `${r.topic}\u0000${r.partition}`;
-const toBuffer = (v: string | Buffer | null): Buffer | null => (v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v));
+/**
+ * The bytes a record keeps. On a compacted topic, in a buffer of its own: a small
+ * Buffer.from() is a slice of a shared 8 KiB pool, and one kept slice would keep the whole
+ * pool block alive for as long as the record is retained (there: for ever). Records of
+ * delete topics go soon and keep the cheaper pooled copy.
+ */
+function toBuffer(v: string | Buffer | null, own: boolean): Buffer | null {
+  if (v === null) return null;
+  if (!own) return Buffer.isBuffer(v) ? v : Buffer.from(v);
+  const length = Buffer.isBuffer(v) ? v.length : Buffer.byteLength(v);
+  const copy = Buffer.allocUnsafeSlow(length);
+  if (Buffer.isBuffer(v)) v.copy(copy);
+  else copy.write(v);
+  return copy;
+}
 /** Share of a compacted partition's bytes that must be new since its last compaction before the next one (Kafka's min.cleanable.dirty.ratio). */
 const DIRTY_RATIO = 0.5;
 
-export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
+/** The in-process bus, with what it holds per topic (for health and the soak benchmark). */
+export interface MemoryBus extends Bus {
+  usage(): Record<string, { records: number; bytes: number }>;
+}
+
+export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   const defaultPartitions = options.defaultPartitions ?? 3;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
   const defaultRetentionBytes = options.retentionBytes ?? MEMORY_BUS_RETENTION_BYTES;
   const compactAfterBytes = options.compactAfterBytes ?? MEMORY_BUS_COMPACT_AFTER_BYTES;
-  const maxUnread = options.maxUnreadRecords ?? MEMORY_BUS_MAX_UNREAD_RECORDS;
+  const maxUnreadBytes = options.maxUnreadBytes ?? MEMORY_BUS_MAX_UNREAD_BYTES;
   /** Sends waiting for consumers to read; woken after every commit. */
   let readers: Array<() => void> = [];
   const topics = new Map<string, StoredPartition[]>();
@@ -157,11 +182,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 
   function unreadBeyondLimit(topic: string): boolean {
     const partitions = topics.get(topic)!;
+    let unreadBytes = 0;
     for (let p = 0; p < partitions.length; p++) {
       const stored = partitions[p]!;
-      if (stored.next - stored.start <= maxUnread) continue;
-      const unread = unreadFrom(topic, p);
-      if (stored.next - Math.max(unread, stored.start) > maxUnread) return true;
+      if (stored.bytes === 0) continue;
+      const first = indexAtOrAfter(stored, unreadFrom(topic, p));
+      if (first < stored.messages.length) unreadBytes += stored.appended - stored.before[first]!;
+      if (unreadBytes > maxUnreadBytes) return true;
     }
     return false;
   }
@@ -180,6 +207,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     // Cut the dropped head off in chunks, not per record (splice at the front is O(n)).
     if (stored.head > 1024 && stored.head * 2 > stored.messages.length) {
       stored.messages = stored.messages.slice(stored.head);
+      stored.before = stored.before.slice(stored.head);
       stored.head = 0;
     }
   }
@@ -188,6 +216,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   function compact(stored: StoredPartition): void {
     const seen = new Set<string>();
     const kept: BusMessage[] = [];
+    const keptBefore: number[] = [];
     let bytes = 0;
     for (let i = stored.messages.length - 1; i >= stored.head; i--) {
       const m = stored.messages[i]!;
@@ -198,9 +227,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         if (m.value === null && Number(m.offset) < stored.compactedThrough) continue;
       }
       kept.push(m);
+      keptBefore.push(stored.before[i]!);
       bytes += recordBytes(m);
     }
     stored.messages = kept.reverse();
+    stored.before = keptBefore.reverse();
     stored.head = 0;
     stored.bytes = bytes;
     stored.compactedBytes = bytes;
@@ -208,8 +239,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   }
 
   function append(topic: string, partition: number, stored: StoredPartition, message: BusMessage): void {
+    const size = recordBytes(message);
     stored.messages.push(message);
-    stored.bytes += recordBytes(message);
+    stored.before.push(stored.appended);
+    stored.appended += size;
+    stored.bytes += size;
     stored.next++;
     const policy = policies.get(topic)!;
     if (policy.compact && stored.bytes - stored.compactedBytes >= Math.max(compactAfterBytes, stored.compactedBytes * DIRTY_RATIO)) compact(stored);
@@ -321,14 +355,21 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     }
   }
 
-  const bus: Bus = {
+  const bus: MemoryBus = {
     kind: 'memory',
+    usage() {
+      const out: Record<string, { records: number; bytes: number }> = {};
+      for (const [name, partitions] of topics) {
+        out[name] = { records: partitions.reduce((n, p) => n + p.messages.length - p.head, 0), bytes: partitions.reduce((n, p) => n + p.bytes, 0) };
+      }
+      return out;
+    },
     async ensureTopics(specs: TopicSpec[]) {
       let created = false;
       for (const spec of specs) {
         if (topics.has(spec.topic)) continue;
         const count = spec.partitions > 0 ? spec.partitions : defaultPartitions;
-        topics.set(spec.topic, Array.from({ length: count }, () => ({ messages: [], head: 0, next: 0, start: 0, bytes: 0, compactedBytes: 0, compactedThrough: 0 })));
+        topics.set(spec.topic, Array.from({ length: count }, () => ({ messages: [], before: [], appended: 0, head: 0, next: 0, start: 0, bytes: 0, compactedBytes: 0, compactedThrough: 0 })));
         policies.set(spec.topic, policyOf(spec, defaultRetentionBytes));
         created = true;
       }
@@ -352,13 +393,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           if (closed) throw new Error('bus is closed');
           for (const { topic, messages } of batches) {
             const partitions = topics.get(topic)!;
+            const kept = policies.get(topic)!.compact;
             for (const message of messages) {
-              const key = toBuffer(message.key);
+              const key = toBuffer(message.key, kept);
               const partition = message.partition ?? (key ? partitionForKey(key, partitions.length) : roundRobin++ % partitions.length);
               if (!Number.isInteger(partition) || partition < 0 || partition >= partitions.length) throw new Error(`topic ${topic} has no partition ${partition}`);
               const stored = partitions[partition]!;
               append(topic, partition, stored, {
-                topic, partition, offset: String(stored.next), key, value: toBuffer(message.value),
+                topic, partition, offset: String(stored.next), key, value: toBuffer(message.value, kept),
                 timestamp: Date.now(), headers: { ...(message.headers ?? {}) },
               });
             }
