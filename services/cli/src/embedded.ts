@@ -69,7 +69,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     seed: options.seed, start: isoDay(scenarioStartMs), days: options.days,
     ...(options.ratePerDay !== undefined ? { ratePerDay: options.ratePerDay } : {}),
   });
-  const simulatedNow = () => scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS;
+  // The pipeline's clock is the pace's, held back to the feed's progress when the feed falls
+  // behind it (the bus slows a simulator that runs ahead of ingest): "now" never runs ahead of
+  // the records, so a slow machine or a high speed does not age the state by the wall clock.
+  let fedUntilMs = scenarioStartMs;
+  const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS, fedUntilMs + DAY_MS);
 
   const bus = createMemoryBus({ defaultPartitions: 6 });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
@@ -124,6 +128,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     onProgress: (p) => {
       produced = p.produced;
       simulatedTime = p.simulatedTime;
+      fedUntilMs = Math.max(fedUntilMs, Date.parse(p.simulatedTime));
     },
   }).then(
     (result): SimulationResult => {
