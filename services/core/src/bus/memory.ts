@@ -27,7 +27,7 @@ export interface MemoryBusOptions {
    * A send waits while a topic it writes to holds more bytes than this (over all its
    * partitions) that a subscribed group has not read yet: backpressure, like a full producer
    * buffer (Kafka's buffer.memory), so a producer faster than its consumers cannot fill
-   * memory. Default 8 MiB.
+   * memory. Default 2 MiB.
    */
   maxUnreadBytes?: number;
 }
@@ -35,7 +35,7 @@ export interface MemoryBusOptions {
 /** Default bytes kept per partition (retention.bytes) when a topic's spec does not say. */
 export const MEMORY_BUS_RETENTION_BYTES = 1024 * 1024;
 /** Default unread bytes per topic beyond which sends wait. */
-export const MEMORY_BUS_MAX_UNREAD_BYTES = 8 * 1024 * 1024;
+export const MEMORY_BUS_MAX_UNREAD_BYTES = 2 * 1024 * 1024;
 /** Default growth of a compacted partition that triggers its next compaction. */
 export const MEMORY_BUS_COMPACT_AFTER_BYTES = 1024 * 1024;
 /** Bookkeeping per stored record on top of key, value and headers (object, offset string, timestamp). */
