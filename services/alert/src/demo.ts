@@ -22,12 +22,18 @@ export interface AlertDemoOptions {
   agency?: string;
   country?: string;
   receiverPort?: number;
+  /** Told about a request the demo receiver failed to handle. */
+  onReceiverError?: (err: unknown) => void;
   overrides?: Partial<ConfigOverrides>;
 }
 
 export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDemo> {
   const secret = generateSecret();
-  const receiver = await startDemoReceiver({ secrets: () => [secret], ...(options.receiverPort !== undefined ? { port: options.receiverPort } : {}) });
+  const receiver = await startDemoReceiver({
+    secrets: () => [secret],
+    ...(options.receiverPort !== undefined ? { port: options.receiverPort } : {}),
+    ...(options.onReceiverError ? { onError: options.onReceiverError } : {}),
+  });
   const config = alertConfig({
     // A fresh key per run: the in-process bus forgets everything on exit anyway.
     operatorKeyBase64: randomBytes(32).toString('base64'),
