@@ -45,7 +45,9 @@ export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDe
       retryBaseMs: 1_000,
       retryHorizonMs: 10 * 60_000,
       ...options.overrides?.delivery,
-      ssrf: { allowHttp: true, allowCidrs: ['127.0.0.0/8'], ...options.overrides?.delivery?.ssrf },
+      // Its own receiver and nothing else: loopback stays refused for every other port,
+      // so an agency cannot use the demo to probe local services.
+      ssrf: { allowHttp: true, allowEndpoints: [new URL(receiver.url).host], ...options.overrides?.delivery?.ssrf },
     },
   });
   const app = buildAlert({ bus: options.bus, config, logger: options.logger });
