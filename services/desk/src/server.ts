@@ -49,8 +49,12 @@ export interface DeskContext {
   requireScope(scope: Scope): onRequestHookHandler;
   /** The authenticated caller; only valid in routes guarded by requireScope. */
   principalOf(request: FastifyRequest): Principal;
-  /** The caller when the request carries a valid key, else null (routes open to everyone). */
-  optionalPrincipal(request: FastifyRequest): Principal | null;
+  /**
+   * onRequest hook of a route open to everyone that tells more to a key holder:
+   * request.principal is the caller when a key is presented (a bad one answers
+   * 401, with the same limits as requireScope), else null.
+   */
+  acceptKey(): onRequestHookHandler;
 }
 
 export interface DeskRoutes {
@@ -157,33 +161,40 @@ export async function buildDeskServer(options: DeskServerOptions): Promise<Fasti
     checkQueryEncoding(request.url);
   });
 
-  const authenticate = (request: FastifyRequest): Principal | null => {
+  /** Limits, then authenticates the presented key; null when none is presented and none is required. */
+  const identify = (request: FastifyRequest, required: boolean): Principal | null => {
     const key = presentedKey(request);
-    return key ? options.keys.authenticate(key) : null;
+    if (!key && !required) return null;
+    // Guessing keys from one address is slowed down before any key is looked at.
+    const penalty = badKeys.peek(request.ip);
+    if (penalty > 0) throw new ApiError('rate_limited', 'too many requests with a missing or bad API key from this address', { 'retry-after': String(penalty) });
+    const principal = key ? options.keys.authenticate(key) : null;
+    if (!principal) {
+      badKeys.take(request.ip);
+      throw new ApiError('unauthenticated', 'send a valid API key as "Authorization: Bearer <key>"');
+    }
+    const wait = limiter.take(principal.keyId);
+    if (wait > 0) throw new ApiError('rate_limited', `more than ${API_LIMITS.requestsPerSecondPerKey} requests/s for this key`, { 'retry-after': String(wait) });
+    return principal;
   };
   const context: DeskContext = {
     logger: options.logger,
     requireScope(scope) {
       return async (request) => {
-        // Guessing keys from one address is slowed down before any key is looked at.
-        const penalty = badKeys.peek(request.ip);
-        if (penalty > 0) throw new ApiError('rate_limited', 'too many requests with a missing or bad API key from this address', { 'retry-after': String(penalty) });
-        const principal = authenticate(request);
-        if (!principal) {
-          badKeys.take(request.ip);
-          throw new ApiError('unauthenticated', 'send a valid API key as "Authorization: Bearer <key>"');
-        }
-        const wait = limiter.take(principal.keyId);
-        if (wait > 0) throw new ApiError('rate_limited', `more than ${API_LIMITS.requestsPerSecondPerKey} requests/s for this key`, { 'retry-after': String(wait) });
+        const principal = identify(request, true)!;
         if (!hasScope(principal, scope)) throw new ApiError('forbidden', `this key lacks the ${scope} scope`);
         request.principal = principal;
+      };
+    },
+    acceptKey() {
+      return async (request) => {
+        request.principal = identify(request, false);
       };
     },
     principalOf(request) {
       if (!request.principal) throw new ApiError('unauthenticated', 'route is missing its requireScope guard');
       return request.principal;
     },
-    optionalPrincipal: authenticate,
   };
 
   const document = buildOpenApiDocument(options.version, options.routes.map((r) => r.paths));
