@@ -2,26 +2,20 @@
 // rather than turned into U+FFFD, prototype keys are refused rather than
 // dropped, and no string may hold the characters text-rules.ts forbids. Every
 // other media type gets 415 (fastify answers it when no parser matches).
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { ApiError } from '../errors';
 import { findForbiddenText } from './text-rules';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
 /** Parses one request body; throws ApiError('bad_request') naming what is wrong. */
 export function parseJsonBody(raw: Buffer): unknown {
   // An empty body counts as no body (optional bodies of pause, rotate-secret, ...).
   if (raw.length === 0) return undefined;
-  let text: string;
-  try {
-    text = strictUtf8.decode(raw);
-  } catch {
-    throw new ApiError('bad_request', 'body is not valid UTF-8');
-  }
+  if (!isUtf8(raw)) throw new ApiError('bad_request', 'body is not valid UTF-8');
   let value: unknown;
   try {
-    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    value = secureJson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
     throw new ApiError('bad_request', `body is not valid JSON: ${(err as Error).message}`);
   }
