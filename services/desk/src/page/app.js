@@ -42,7 +42,8 @@ async function pollHealth() {
     // Signed out, health says only status and version; a key adds component
     // statuses, an admin key the counters behind the partner table.
     const key = apiKey();
-    const res = await fetch('/api/health', key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    let res = await fetch('/api/health', key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    if (res.status === 401) res = await fetch('/api/health'); // a stale key: show what everyone sees
     const health = await res.json();
     const status = $('status');
     status.textContent = health.bus ? `${health.status} · ${health.bus} bus · up ${health.uptime_s}s · v${health.version}` : `${health.status} · v${health.version}`;
