@@ -1,0 +1,3 @@
+console.log('start');
+import { createScenario } from '@tocsin/simulator';
+console.log('imported');
