@@ -1,3 +1,0 @@
-console.log('start');
-import { createScenario } from '@tocsin/simulator';
-console.log('imported');
