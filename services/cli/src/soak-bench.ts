@@ -232,6 +232,8 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   print('');
   print(`alerts opened: ${opened} over ${weeks} simulated weeks; per week median ${pct(counts, 0.5)}, p95 ${pct(counts, 0.95)}, max ${Math.max(0, ...counts)} (target median <= 15: ${pct(counts, 0.5) <= 15 ? 'met' : 'NOT met'})`);
   print(`flapping alerts (opened again within ${flapBuckets} buckets of resolving): ${flapping}`);
+  const score = (pipeline.internals.components()['detect']?.stats as { score?: { observations: number; lateDropped: number } } | undefined)?.score;
+  if (score) print(`observations scored: ${score.observations}, of which counted late (not in any bucket): ${score.lateDropped} (${((100 * score.lateDropped) / Math.max(1, score.observations)).toFixed(1)} %)`);
   print(`log lines: ${logLines} in all, ${(logLines / days).toFixed(2)} per simulated day`);
 
   await audit.stop();

@@ -92,8 +92,10 @@ export function buildIngest(deps: IngestDeps): Ingest {
   };
 
   function prune(now: number): void {
-    if (now - lastPrune < PRUNE_INTERVAL_MS) return;
-    lastPrune = now;
+    // The interval is real time: `now` is simulated time in the embedded demo (a day per second),
+    // where a simulated minute would walk the whole state on every batch and log each time.
+    if (Date.now() - lastPrune < PRUNE_INTERVAL_MS) return;
+    lastPrune = Date.now();
     const removed = dedupe.prune(now);
     if (removed > 0) log.info({ removed, entries: dedupe.size }, 'pruned incidents older than the retention window');
   }
