@@ -73,9 +73,11 @@ export class DeliveryService implements Notifier {
   private readonly records = new Map<string, Delivery>();
   private readonly queue = new TimerQueue();
   private readonly breakers: CircuitBreakers;
+  /** Keyed by subscription id (the unit of blame). */
   private readonly throttledUntil = new Map<string, number>();
-  private readonly inFlightByEndpoint = new Map<string, number>();
-  private readonly waitingByEndpoint = new Map<string, string[]>();
+  /** Keyed by "<agency> <host:port>" (the unit of the per-endpoint concurrency cap). */
+  private readonly inFlightByLane = new Map<string, number>();
+  private readonly waitingByLane = new Map<string, string[]>();
   private readonly running = new Set<Promise<void>>();
   private readonly policy: BackoffPolicy;
   private producer: Producer | null = null;
@@ -215,7 +217,7 @@ export class DeliveryService implements Notifier {
   stats(): DeliveryStats {
     return {
       known: this.records.size,
-      pending: this.queue.size + [...this.waitingByEndpoint.values()].reduce((n, w) => n + w.length, 0),
+      pending: this.queue.size + [...this.waitingByLane.values()].reduce((n, w) => n + w.length, 0),
       in_flight: this.inFlight,
       scheduled_total: this.counters.scheduled,
       attempts_total: this.counters.attempts,
@@ -317,19 +319,23 @@ export class DeliveryService implements Notifier {
       this.queue.set(id, until);
     };
     if (sub.status === 'paused') return defer(now + PAUSED_RECHECK_MS, 'the subscription was paused');
-    const endpoint = endpointKey(sub.endpoint_url);
-    const available = Math.max(this.breakers.availableAt(endpoint, now), this.throttledUntil.get(endpoint) ?? 0);
+    // Isolation between agencies: the breaker and throttling are per subscription and
+    // the concurrency cap per agency and host:port, so one agency's failing or slow
+    // URL never holds back another agency's deliveries to the same host.
+    const breaker = d.subscription_id;
+    const lane = `${sub.agency} ${endpointKey(sub.endpoint_url)}`;
+    const available = Math.max(this.breakers.availableAt(breaker, now), this.throttledUntil.get(breaker) ?? 0);
     if (available > now) return defer(available, 'the endpoint was throttled or its circuit open');
-    if ((this.inFlightByEndpoint.get(endpoint) ?? 0) >= this.deps.config.perEndpointConcurrency) {
-      const waiting = this.waitingByEndpoint.get(endpoint) ?? [];
+    if ((this.inFlightByLane.get(lane) ?? 0) >= this.deps.config.perEndpointConcurrency) {
+      const waiting = this.waitingByLane.get(lane) ?? [];
       waiting.push(id);
-      this.waitingByEndpoint.set(endpoint, waiting);
+      this.waitingByLane.set(lane, waiting);
       return;
     }
     this.inFlight++;
-    this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 0) + 1);
-    this.breakers.onRequest(endpoint);
-    const run = this.attempt(d, sub.endpoint_url, endpoint, now)
+    this.inFlightByLane.set(lane, (this.inFlightByLane.get(lane) ?? 0) + 1);
+    this.breakers.onRequest(breaker);
+    const run = this.attempt(d, sub.endpoint_url, breaker, now)
       .catch((err: unknown) => {
         // Recording failed (bus down): keep the delivery pending and try again later.
         this.deps.logger.error({ err, delivery: id }, 'could not record a delivery attempt; will retry');
@@ -337,8 +343,12 @@ export class DeliveryService implements Notifier {
       })
       .finally(() => {
         this.inFlight--;
-        this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 1) - 1);
-        const next = this.waitingByEndpoint.get(endpoint)?.shift();
+        const left = (this.inFlightByLane.get(lane) ?? 1) - 1;
+        if (left > 0) this.inFlightByLane.set(lane, left);
+        else this.inFlightByLane.delete(lane);
+        const waiting = this.waitingByLane.get(lane);
+        const next = waiting?.shift();
+        if (waiting?.length === 0) this.waitingByLane.delete(lane);
         if (next !== undefined) this.queue.set(next, this.deps.clock());
         this.pump();
       });
@@ -351,7 +361,7 @@ export class DeliveryService implements Notifier {
     void p.finally(() => this.running.delete(p));
   }
 
-  private async attempt(d: Delivery, url: string, endpoint: string, startedAt: number): Promise<void> {
+  private async attempt(d: Delivery, url: string, breaker: string, startedAt: number): Promise<void> {
     const timestamp = Math.floor(startedAt / 1000);
     const secrets = this.deps.subscriptions.signingSecrets(d.subscription_id, startedAt);
     const headers = signedHeaders(secrets, d.id, timestamp, d.payload);
@@ -377,13 +387,13 @@ export class DeliveryService implements Notifier {
     this.metric(base, attempt, now);
 
     if (result.outcome === 'delivered') {
-      this.breakers.onSuccess(endpoint);
+      this.breakers.onSuccess(breaker);
       this.counters.delivered++;
       return this.save({ ...base, state: 'delivered', next_attempt_at: null });
     }
     if (result.outcome === 'gone') {
       // 410: the agency retired this endpoint. Stop, and stop the others to it.
-      this.breakers.onSuccess(endpoint);
+      this.breakers.onSuccess(breaker);
       const reason = `endpoint ${d.endpoint_host} answered 410 Gone`;
       await this.deps.subscriptions.disable(d.subscription_id, reason);
       await this.finish(base, 'abandoned', reason);
@@ -396,14 +406,14 @@ export class DeliveryService implements Notifier {
       return;
     }
     if (result.outcome === 'throttled') {
-      this.breakers.onSuccess(endpoint); // alive: answered, just busy
+      this.breakers.onSuccess(breaker); // alive: answered, just busy
     } else {
-      this.breakers.onFailure(endpoint, now);
+      this.breakers.onFailure(breaker, now);
     }
     const next = nextAttemptAt(this.policy, attempt.n, now, Date.parse(d.deadline_at), result.retryAfterMs, this.deps.random);
     if (result.outcome === 'throttled') {
       const until = next ?? now + (result.retryAfterMs ?? this.policy.baseDelayMs);
-      this.throttledUntil.set(endpoint, Math.max(this.throttledUntil.get(endpoint) ?? 0, until));
+      this.throttledUntil.set(breaker, Math.max(this.throttledUntil.get(breaker) ?? 0, until));
     }
     if (next === null) return this.exhaust(base, `no attempt succeeded within the retry horizon; last: ${describe(attempt)}`);
     await this.save({ ...base, state: 'retrying', next_attempt_at: iso(next), state_reason: describe(attempt) });
