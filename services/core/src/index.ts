@@ -11,6 +11,6 @@ export { loadTaxonomy, TAXONOMY_KINDS, type Taxonomy, type TaxonomyKind } from '
 export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
 export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
 export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats, type MetricPoint } from './metrics/influx-writer';
-export { viewFor, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
+export { viewFor, viewerRevisions, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
 export { shareDecision, isLowGrade, incidentCountries, type ShareLevel, type Subscriber, type ShareRule, type ShareDecision } from './sharing/levels';
 export { CodedError } from './errors';

@@ -88,6 +88,11 @@ export class DeliveryService implements Notifier {
   private inFlight = 0;
   private counters = { scheduled: 0, attempts: 0, delivered: 0, exhausted: 0, abandoned: 0 };
   private readonly listeners = new Set<(d: Delivery) => void>();
+  /**
+   * "<alert id> <subscription id>" → the subscriber's view revision last scheduled to it:
+   * an update goes out only when that subscriber's own revision moved on.
+   */
+  private readonly viewRevisionSent = new Map<string, number>();
 
   constructor(private readonly deps: DeliveryServiceDeps) {
     const c = deps.config;
@@ -110,6 +115,7 @@ export class DeliveryService implements Notifier {
       const d = decodeJson(m.value) as Delivery;
       if (d?.type !== 'delivery' || typeof d.id !== 'string') return;
       this.records.set(d.id, d);
+      this.rememberViewRevision(d);
     });
     const now = this.deps.clock();
     this.prune(now);
@@ -157,14 +163,19 @@ export class DeliveryService implements Notifier {
   async notifyAlert(alert: Alert, type: EventType, repeat: number): Promise<number> {
     const now = this.deps.clock();
     const fresh: Delivery[] = [];
+    const sentNow: Array<[string, number]> = [];
     for (const sub of this.deps.subscriptions.active()) {
       const view = viewFor(alert, { agency: sub.agency, country: sub.agency_country });
       if (view.level === 'withheld') continue;
       if (!matchesFilters(sub.filters, sub.agency_country, view, this.deps.regions)) continue;
+      // A revision that changed nothing this subscriber sees is not news to it.
+      const sent = this.viewRevisionSent.get(`${alert.id} ${sub.id}`);
+      if (type === 'alert.updated' && repeat === 0 && sent !== undefined && view.revision !== null && view.revision <= sent) continue;
       const id = deliveryIdFor(alert.id, alert.revision, sub.id, repeat);
       // Already scheduled before a crash: keep that record and its body.
       if (this.records.has(id)) continue;
       const payload = alertBody(type, view, repeat, now);
+      if (view.revision !== null) sentNow.push([`${alert.id} ${sub.id}`, view.revision]);
       fresh.push(
         this.newDelivery(id, now, sub, payload, type, view.level, {
           alert_id: alert.id,
@@ -175,6 +186,7 @@ export class DeliveryService implements Notifier {
       );
     }
     await this.schedule(fresh, now);
+    for (const [key, revision] of sentNow) this.noteViewRevision(key, revision);
     return fresh.length;
   }
 
@@ -276,6 +288,22 @@ export class DeliveryService implements Notifier {
       this.counters.scheduled++;
     }
     this.pump();
+  }
+
+  /** On restore: the view revision a recorded delivery carried (its body is the view). */
+  private rememberViewRevision(d: Delivery): void {
+    if (d.alert_id === undefined || d.event_type === 'test' || typeof d.payload !== 'string') return;
+    let revision: unknown;
+    try {
+      revision = (JSON.parse(d.payload) as { data?: { alert?: { revision?: unknown } } })?.data?.alert?.revision;
+    } catch {
+      return;
+    }
+    if (typeof revision === 'number') this.noteViewRevision(`${d.alert_id} ${d.subscription_id}`, revision);
+  }
+
+  private noteViewRevision(key: string, revision: number): void {
+    if (revision > (this.viewRevisionSent.get(key) ?? 0)) this.viewRevisionSent.set(key, revision);
   }
 
   private async write(records: Delivery[]): Promise<void> {
