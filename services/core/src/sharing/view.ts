@@ -48,9 +48,16 @@ export interface AlertView {
   /** Detector statistics; left out when an incident withheld from this subscriber went into them. */
   statistics: { observed: number; expected: number | null; upperbound: number | null; score: number | null; p_value: number | null; q_value: number | null } | null;
   counts: {
-    /** Incidents this subscriber may know of (detail + aggregate). */
+    /** Listed incidents this subscriber may know of (detail + aggregate). */
     incidents: number;
     incidents_detailed: number;
+    /**
+     * Contributing incidents beyond the evidence list (evidence_total minus the list).
+     * Their markings are not listed, but each allows every agency at least a count:
+     * detect lets no TLP:RED incident into detection, and the alert service drops RED
+     * evidence, so they are the incidents the statistics count and nothing more.
+     */
+    incidents_unlisted: number;
     by_country: Record<string, number>;
     /** Of the counted incidents, how many rest on low-grade information (source C/X or credibility 4). */
     low_grade: number;
@@ -185,6 +192,7 @@ export function viewFor(finding: Finding, subscriber: Subscriber): ViewResult {
     counts: {
       incidents: visible.length,
       incidents_detailed: detailed.length,
+      incidents_unlisted: Math.max(0, finding.evidence_total - finding.evidence.length),
       by_country: byCountry,
       low_grade: visible.filter((d) => isLowGrade(d.e)).length,
       intelligence_only: visible.filter((d) => d.e.handling.handling_code === 'H2').length,
