@@ -69,6 +69,18 @@ const validateDeadLetter = compileValidator<DeadLetter>('dead-letter.v1');
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+interface SentView {
+  revision: number;
+  severity: string;
+  status: string | null;
+}
+
+/** Whether an update of `view` is news to a subscriber last told `sent`. */
+function isNews(view: { revision: number | null; severity: string; status: string | null }, sent: SentView | undefined): boolean {
+  if (sent === undefined || view.revision === null) return true;
+  return view.revision > sent.revision || view.severity !== sent.severity || view.status !== sent.status;
+}
+
 export class DeliveryService implements Notifier {
   private readonly records = new Map<string, Delivery>();
   private readonly queue = new TimerQueue();
@@ -89,10 +101,12 @@ export class DeliveryService implements Notifier {
   private counters = { scheduled: 0, attempts: 0, delivered: 0, exhausted: 0, abandoned: 0 };
   private readonly listeners = new Set<(d: Delivery) => void>();
   /**
-   * "<alert id> <subscription id>" → the subscriber's view revision last scheduled to it:
-   * an update goes out only when that subscriber's own revision moved on.
+   * "<alert id> <subscription id>" → the subscriber's view revision (and severity and
+   * status) last scheduled to it: an update goes out only when that subscriber's own
+   * revision moved on, or — should its numbering ever step back (evidence evicted from a
+   * long alert) — when its severity or status differs from what it was last told.
    */
-  private readonly viewRevisionSent = new Map<string, number>();
+  private readonly viewSent = new Map<string, SentView>();
 
   constructor(private readonly deps: DeliveryServiceDeps) {
     const c = deps.config;
@@ -109,6 +123,9 @@ export class DeliveryService implements Notifier {
   }
 
   /** Reads deliveries.v1 to its end and queues every delivery that is not final. */
+  /** Restore only: the alert revision behind each viewSent entry. */
+  private readonly newestRestored = new Map<string, number>();
+
   async restore(): Promise<void> {
     await this.deps.bus.readToEnd(this.deps.topics.deliveries, (m) => {
       if (m.value === null) return;
@@ -117,6 +134,7 @@ export class DeliveryService implements Notifier {
       this.records.set(d.id, d);
       this.rememberViewRevision(d);
     });
+    this.newestRestored.clear();
     const now = this.deps.clock();
     this.prune(now);
     let pending = 0;
@@ -163,19 +181,18 @@ export class DeliveryService implements Notifier {
   async notifyAlert(alert: Alert, type: EventType, repeat: number): Promise<number> {
     const now = this.deps.clock();
     const fresh: Delivery[] = [];
-    const sentNow: Array<[string, number]> = [];
+    const sentNow: Array<[string, SentView]> = [];
     for (const sub of this.deps.subscriptions.active()) {
       const view = viewFor(alert, { agency: sub.agency, country: sub.agency_country });
       if (view.level === 'withheld') continue;
       if (!matchesFilters(sub.filters, sub.agency_country, view, this.deps.regions)) continue;
       // A revision that changed nothing this subscriber sees is not news to it.
-      const sent = this.viewRevisionSent.get(`${alert.id} ${sub.id}`);
-      if (type === 'alert.updated' && repeat === 0 && sent !== undefined && view.revision !== null && view.revision <= sent) continue;
+      if (type === 'alert.updated' && repeat === 0 && !isNews(view, this.viewSent.get(`${alert.id} ${sub.id}`))) continue;
       const id = deliveryIdFor(alert.id, alert.revision, sub.id, repeat);
       // Already scheduled before a crash: keep that record and its body.
       if (this.records.has(id)) continue;
       const payload = alertBody(type, view, repeat, now);
-      if (view.revision !== null) sentNow.push([`${alert.id} ${sub.id}`, view.revision]);
+      if (view.revision !== null) sentNow.push([`${alert.id} ${sub.id}`, { revision: view.revision, severity: view.severity, status: view.status }]);
       fresh.push(
         this.newDelivery(id, now, sub, payload, type, view.level, {
           alert_id: alert.id,
@@ -186,7 +203,7 @@ export class DeliveryService implements Notifier {
       );
     }
     await this.schedule(fresh, now);
-    for (const [key, revision] of sentNow) this.noteViewRevision(key, revision);
+    for (const [key, sent] of sentNow) this.viewSent.set(key, sent);
     return fresh.length;
   }
 
@@ -293,17 +310,19 @@ export class DeliveryService implements Notifier {
   /** On restore: the view revision a recorded delivery carried (its body is the view). */
   private rememberViewRevision(d: Delivery): void {
     if (d.alert_id === undefined || d.event_type === 'test' || typeof d.payload !== 'string') return;
-    let revision: unknown;
+    let view: { revision?: unknown; severity?: unknown; status?: unknown } | undefined;
     try {
-      revision = (JSON.parse(d.payload) as { data?: { alert?: { revision?: unknown } } })?.data?.alert?.revision;
+      view = (JSON.parse(d.payload) as { data?: { alert?: typeof view } })?.data?.alert;
     } catch {
       return;
     }
-    if (typeof revision === 'number') this.noteViewRevision(`${d.alert_id} ${d.subscription_id}`, revision);
-  }
-
-  private noteViewRevision(key: string, revision: number): void {
-    if (revision > (this.viewRevisionSent.get(key) ?? 0)) this.viewRevisionSent.set(key, revision);
+    if (typeof view?.revision !== 'number' || typeof view.severity !== 'string') return;
+    const key = `${d.alert_id} ${d.subscription_id}`;
+    // Deliveries are read in topic order; the newest alert revision wins.
+    const newest = this.newestRestored.get(key) ?? -1;
+    if ((d.alert_revision ?? 0) < newest) return;
+    this.newestRestored.set(key, d.alert_revision ?? 0);
+    this.viewSent.set(key, { revision: view.revision, severity: view.severity, status: typeof view.status === 'string' ? view.status : null });
   }
 
   private async write(records: Delivery[]): Promise<void> {

@@ -45,4 +45,22 @@ describe('per-viewer revisions', () => {
     expect(nlDetail.revisions.map((r) => [r.revision, r.reason])).toEqual([[1, 'opened']]);
     expect(detailFor(alert, principal(BE))!.revisions.map((r) => [r.revision, r.reason])).toEqual([[1, 'opened'], [2, 'scope']]);
   });
+
+  it('remembers across a restart what each subscriber was last told', async () => {
+    const secret = generateSecret();
+    const [nlHooks, beHooks] = await Promise.all([startReceiver({ secrets: () => [secret] }), startReceiver({ secrets: () => [secret] })]);
+    const first = await startTestApp();
+    await first.app.subscriptions.create(admin, { agency: NL.agency, agency_country: NL.country, endpoint_url: nlHooks.url, secret });
+    await first.app.subscriptions.create(admin, { agency: BE.agency, agency_country: BE.country, endpoint_url: beHooks.url, secret });
+    const amber = (transit: string) => evidence(BE.agency, 'BE', 1, { tlp: 'AMBER' }, { route: { origin: 'CO', transit: [transit], destination: 'BE' } });
+    await first.app.engine.ingest([{ signal: makeSignal({ evidence: [amber('DO')] }) }]);
+    await eventually(() => nlHooks.received().length === 1 && beHooks.received().length === 1, 'alert.opened to both');
+    await first.app.stop();
+
+    const { app } = await startTestApp({ bus: first.bus });
+    await app.engine.ingest([{ signal: makeSignal({ evidence: [amber('PA')] }) }]);
+    await eventually(() => beHooks.received().length === 2, 'alert.updated to BE after the restart');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(nlHooks.received()).toHaveLength(1);
+  });
 });
