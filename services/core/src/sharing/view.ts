@@ -118,11 +118,11 @@ function changesView(history: readonly AlertRevision[], at: number, viewCountrie
   const entry = history[at]!;
   const before = history[at - 1];
   if (entry.reason !== 'scope' || before === undefined) return true;
-  const partners = new Set(entry.partners ?? []);
-  const partnersBefore = new Set(before.partners ?? []);
-  if (partners.size !== partnersBefore.size || [...partners].some((p) => !partnersBefore.has(p))) return true;
-  const countriesBefore = new Set(before.countries);
-  return entry.countries.some((c) => !countriesBefore.has(c) && viewCountries.has(c));
+  // Partner lists are sorted unions; an unsorted legacy list only errs towards "changed".
+  const partners = entry.partners ?? [];
+  const partnersBefore = before.partners ?? [];
+  if (partners.length !== partnersBefore.length || partners.some((p, i) => p !== partnersBefore[i])) return true;
+  return entry.countries.some((c) => viewCountries.has(c) && !before.countries.includes(c));
 }
 
 /**
