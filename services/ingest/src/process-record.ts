@@ -21,7 +21,15 @@ export interface ProcessContext {
   dedupe: DedupeView;
   /** Current time, ms since the epoch. */
   now: number;
+  /** Most bytes an incident record may take on the incidents topic (Producer.maxRecordBytes); unset: no limit. */
+  maxEventBytes?: number;
 }
+
+/**
+ * Bytes of an incident record besides the incident's JSON, at most: the event envelope (its
+ * ids, timestamps and source are bounded by incident-event.v1), the key and the source headers.
+ */
+export const EVENT_OVERHEAD_BYTES = 2048;
 
 export type RecordOutcome =
   | {
@@ -164,6 +172,13 @@ function accept(
   if (alreadyProduced(known, position)) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
   // Serialised once: this text is hashed and later spliced into the event's bytes.
   const incidentJson = JSON.stringify(incident);
+  // Checked before the de-duplication state learns the incident: a record the topic cannot take is dead-lettered, never sent.
+  if (ctx.maxEventBytes !== undefined) {
+    const bytes = Buffer.byteLength(incidentJson) + EVENT_OVERHEAD_BYTES;
+    if (bytes > ctx.maxEventBytes) {
+      return { kind: 'rejection', rejection: { reason: 'oversize_record', message: `the incident event would take up to ${bytes} bytes, more than the incidents topic takes per record (${ctx.maxEventBytes} bytes, from its max.message.bytes and segment.bytes)` } };
+    }
+  }
   const hash = contentHashOfJson(incidentJson);
   if (known && known.contentHash === hash) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
   const revision = (known?.revision ?? 0) + 1;

@@ -1,11 +1,18 @@
 // GET /api/health: liveness plus the live counters of every component running
 // in this process. Public (no key): it carries counts, never incident content.
+import type { BusHealth } from '@tocsin/core';
 import type { DeskRoutes } from '../server';
 
 export interface ComponentStatus {
   status: 'ok' | 'degraded' | 'stopped';
   /** Component-specific counters, e.g. ingest's accepted/rejected per partner. */
   stats: unknown;
+}
+
+/** The bus's consumers as a health component: degraded while one restarts, stopped once one failed for good. */
+export function busComponent(health: BusHealth): ComponentStatus {
+  const status = health.status === 'ok' ? 'ok' : health.status === 'failed' ? 'stopped' : 'degraded';
+  return { status, stats: { consumers: health.consumers } };
 }
 
 export interface HealthSource {
