@@ -3,7 +3,7 @@
 // for a while, read again on demand (after the broker refused a request as too large).
 // Explicit limits from the configuration cap what is read; when the configs cannot be read
 // (no DescribeConfigs permission, an old broker), the explicit limits or Kafka's defaults apply.
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import type { Admin, ConfigResourceTypes } from 'kafkajs';
 import type { Logger } from '../logger';
 import type { SendLimits } from './produce-limits';
 
@@ -12,6 +12,9 @@ export const KAFKA_DEFAULT_BATCH_BYTES = 1_048_588;
 /** Default cap of one produce request (like the Java producer's max.request.size, but larger: one request in flight). */
 export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const REFRESH_MS = 5 * 60_000;
+// kafkajs' ConfigResourceTypes values: its enum is not a named export Node's ESM loader sees in the CommonJS build.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+const BROKER_RESOURCE = 4 as ConfigResourceTypes;
 
 export interface ProduceLimitOptions {
   /** Most bytes of one produce request; the broker's socket.request.max.bytes caps it. Default 4 MiB. */
@@ -59,7 +62,7 @@ export function createLimitReader(admin: () => Promise<Admin>, options: ProduceL
       const client = await admin();
       const answer = await client.describeConfigs({
         includeSynonyms: false,
-        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes', 'segment.bytes'] })),
+        resources: names.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['max.message.bytes', 'segment.bytes'] })),
       });
       described = new Map(answer.resources.filter((r) => r.errorCode === 0).map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
     } catch (err) {
@@ -89,7 +92,7 @@ export function createLimitReader(admin: () => Promise<Admin>, options: ProduceL
       const { brokers } = await client.describeCluster();
       const answer = await client.describeConfigs({
         includeSynonyms: false,
-        resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['socket.request.max.bytes'] })),
+        resources: brokers.map((b) => ({ type: BROKER_RESOURCE, name: String(b.nodeId), configNames: ['socket.request.max.bytes'] })),
       });
       const values = answer.resources.flatMap((r) => r.configEntries.filter((e) => e.configName === 'socket.request.max.bytes').map((e) => Number(e.configValue)));
       const broker = Math.min(...values.filter((v) => Number.isFinite(v) && v > 0));
