@@ -1,7 +1,26 @@
 #!/usr/bin/env node
 // Entry point of the `tocsin` command. Tocsin runs its TypeScript sources
-// through tsx (no build step), so this shim registers the loader first.
+// through tsx (no build step), so this shim registers the loader first. The
+// command runs in this process (no child), so a signal sent to this PID reaches
+// the service's own SIGTERM/SIGINT handlers directly.
 import { register } from 'tsx/esm/api';
+
+/** How often tocsin checks, when npm started it, whether the shell npm started it in is gone. */
+const PARENT_CHECK_MS = 500;
+
+// `npx tocsin …`, `npm start` and `npm exec` run `sh -c tocsin …` and forward SIGTERM and
+// SIGINT to that shell only; the shell dies without passing them on, so killing the npx
+// PID used to leave the service running. Under npm (it sets npm_command), losing the parent
+// therefore counts as SIGTERM: the service stops gracefully and exits with its own code.
+if (process.env['npm_command'] !== undefined) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, PARENT_CHECK_MS);
+  watch.unref();
+}
 
 register();
 const { main } = await import('../services/cli/src/main.ts');
