@@ -12,12 +12,25 @@ const PARENT_CHECK_MS = 500;
 // SIGINT to that shell only; the shell dies without passing them on, so killing the npx
 // PID used to leave the service running. Under npm (it sets npm_command), losing the parent
 // therefore counts as SIGTERM: the service stops gracefully and exits with its own code.
+// Unless a signal already arrived (Ctrl-C reaches the whole process group, the shell too):
+// then the service is stopping already, and a second signal would make it skip waiting.
 if (process.env['npm_command'] !== undefined) {
+  let signalled = false;
+  const note = (signal) => {
+    signalled = true;
+    // The command has no handler of its own: let the signal do what it does by default.
+    if (process.listenerCount(signal) === 1) {
+      process.removeListener(signal, note);
+      process.kill(process.pid, signal);
+    }
+  };
+  process.on('SIGINT', note);
+  process.on('SIGTERM', note);
   const parent = process.ppid;
   const watch = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(watch);
-    process.kill(process.pid, 'SIGTERM');
+    if (!signalled) process.kill(process.pid, 'SIGTERM');
   }, PARENT_CHECK_MS);
   watch.unref();
 }
