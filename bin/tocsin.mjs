@@ -11,14 +11,16 @@ const PARENT_CHECK_MS = 500;
 // `npx tocsin …`, `npm start` and `npm exec` run `sh -c tocsin …` and forward SIGTERM and
 // SIGINT to that shell only; the shell dies without passing them on, so killing the npx
 // PID used to leave the service running. Under npm (it sets npm_command), losing the parent
-// therefore counts as SIGTERM: the service stops gracefully and exits with its own code.
-// Unless a signal already arrived (Ctrl-C reaches the whole process group, the shell too):
-// then the service is stopping already, and a second signal would make it skip waiting.
-if (process.env['npm_command'] !== undefined) {
+// therefore counts as SIGTERM for the long-running commands (service, start, which handle
+// SIGTERM themselves): the service stops gracefully and exits with its own code. Unless a
+// signal already arrived (Ctrl-C reaches the whole process group, the shell too): then the
+// service is stopping already, and a second signal would make it skip waiting.
+const LONG_RUNNING = new Set(['service', 'start']);
+if (process.env['npm_command'] !== undefined && LONG_RUNNING.has(process.argv[2] ?? '')) {
   let signalled = false;
   const note = (signal) => {
     signalled = true;
-    // The command has no handler of its own: let the signal do what it does by default.
+    // No handler of the service yet (still starting): the signal does what it does by default.
     if (process.listenerCount(signal) === 1) {
       process.removeListener(signal, note);
       process.kill(process.pid, signal);
