@@ -841,6 +841,8 @@ export interface DeadLetter {
     | 'bad_csv_row'
     | 'schema_violation'
     | 'unknown_country'
+    | 'missing_value'
+    | 'multiple_values'
     | 'unknown_code'
     | 'future_occurred_at'
     | 'oversize_record'
