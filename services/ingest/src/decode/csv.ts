@@ -153,7 +153,7 @@ function cellValues(reader: FieldReader, text: string | undefined): readonly str
 
 /** Why a mapped column gave no value, quoting what the cell held. */
 function whyMissing(text: string | undefined, reader: FieldReader): string {
-  if (text === undefined || text === '') return 'the cell is empty';
+  if (text === undefined || text === '') return 'the cell is empty ("")';
   if (isMissing(text, reader.missing)) return `${quoteValue(text)} is a missing-value token`;
   return `${quoteValue(text)} leaves no value after missing tokens and value_map`;
 }
@@ -222,9 +222,12 @@ function rowToDraft(cells: string[], indexes: Indexes, compiled: CompiledMapping
     const reader = compiled.readers.get(field);
     let message = reader ? `${columnName(reader)} (${field}) has no value: ${whyMissing(cellText(reader, indexes, cells), reader)}` : `${field} has no value`;
     if (ROUTE_FIELDS.has(field) && compiled.routes) {
-      if (routeName === undefined) message += ', and the row names no route';
-      else if (!compiled.routes.has(routeName.toLowerCase())) message += `, and route ${quoteValue(routeName)} is not in the routes table`;
-      else message += `, and the routes table entry ${quoteValue(routeName)} gives no ${field}`;
+      const routeReader = compiled.readers.get('route_name');
+      const of = routeReader ? ` (${columnName(routeReader)})` : '';
+      if (routeName === undefined) {
+        message += routeReader ? `, and ${columnName(routeReader)} names no route: ${whyMissing(cellText(routeReader, indexes, cells), routeReader)}` : ', and the row names no route';
+      } else if (!compiled.routes.has(routeName.toLowerCase())) message += `, and route ${quoteValue(routeName)}${of} is not in the routes table`;
+      else message += `, and the routes table entry ${quoteValue(routeName)}${of} gives no ${field}`;
     }
     return message;
   };

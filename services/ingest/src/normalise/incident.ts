@@ -169,7 +169,7 @@ export function normaliseIncident(draft: unknown, partner: PartnerConfig, ctx: N
     const pointer = safePointer(first?.pointer ?? '');
     const message = first?.message ?? 'is invalid';
     // "must have required property" is about the object, whose value says nothing more.
-    const quoted = /required property|additional propert/.test(message) ? '' : ` (got ${quoteAt(pointer, valueAt(draft, pointer), ctx)})`;
+    const quoted = /required|additional propert/.test(message) ? '' : ` (got ${quoteAt(pointer, valueAt(draft, pointer), ctx)})`;
     return reject('schema_violation', `${pointer || '/'} ${message}${quoted}`, pointer);
   }
   const incident = valid.value;
