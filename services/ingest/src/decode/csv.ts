@@ -155,6 +155,8 @@ function cellValues(reader: FieldReader, text: string | undefined): readonly str
 function whyMissing(text: string | undefined, reader: FieldReader): string {
   if (text === undefined || text === '') return 'the cell is empty ("")';
   if (isMissing(text, reader.missing)) return `${quoteValue(text)} is a missing-value token`;
+  const several = cellValues(reader, text)?.length ?? 0;
+  if (several > 1) return `${quoteValue(text)} holds ${several} values and its pick rule is "none"`;
   return `${quoteValue(text)} leaves no value after missing tokens and value_map`;
 }
 
@@ -181,7 +183,13 @@ function rowToDraft(cells: string[], indexes: Indexes, compiled: CompiledMapping
       return constant;
     }
     const reader = compiled.readers.get(field);
-    const found = reader ? cellValues(reader, cellText(reader, indexes, cells)) : undefined;
+    let found = reader ? cellValues(reader, cellText(reader, indexes, cells)) : undefined;
+    // Several values for one: "first" and "last" choose, "none" counts them as missing.
+    if (found !== undefined && found.length > 1 && reader !== undefined && !LIST_FIELDS.has(field)) {
+      if (reader.pick === 'first') found = [found[0]!];
+      else if (reader.pick === 'last') found = [found[found.length - 1]!];
+      else if (reader.pick === 'none') found = undefined;
+    }
     if (found !== undefined) return found;
     if (compiled.routes && routeName !== undefined && ROUTE_FIELDS.has(field)) {
       const entry = compiled.routes.get(routeName.toLowerCase());
@@ -205,15 +213,13 @@ function rowToDraft(cells: string[], indexes: Indexes, compiled: CompiledMapping
       return undefined;
     }
     if (found.length === 1) return dated(field, found[0]!);
+    // Several values from a column with pick "one", a constant, a route or a default.
     const reader = compiled.readers.get(field);
-    const pick = reader?.pick ?? 'one';
-    if (pick === 'first') return dated(field, found[0]!);
-    if (pick === 'last') return dated(field, found[found.length - 1]!);
-    if (pick === 'none' && !REQUIRED_FIELDS.includes(field)) return undefined;
-    const text = reader ? cellText(reader, indexes, cells) : found.join(', ');
+    const source = via?.[field] ?? (reader ? columnName(reader) : field);
+    const text = via?.[field] === undefined && reader ? cellText(reader, indexes, cells) : found.join(', ');
     return fail(
-      pick === 'none' ? 'missing_value' : 'multiple_values',
-      `${reader ? columnName(reader) : field} (${field}): ${quoteValue(text ?? '')} holds ${found.length} values (${found.slice(0, 4).map(quoteValue).join(', ')}${found.length > 4 ? ', …' : ''}) where ${field} takes one; set its pick rule (first, last, none)`,
+      'multiple_values',
+      `${source} (${field}): ${quoteValue(text ?? '')} holds ${found.length} values (${found.slice(0, 4).map(quoteValue).join(', ')}${found.length > 4 ? ', …' : ''}) where ${field} takes one; set its pick rule (first, last, none)`,
       field,
     );
   };
