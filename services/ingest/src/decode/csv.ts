@@ -126,23 +126,24 @@ function cellText(reader: FieldReader, indexes: Indexes, cells: string[]): strin
   const parts: string[] = [];
   for (const index of at) {
     const cell = cells[index]?.trim();
-    if (cell !== undefined && !isMissing(cell, reader.missing)) parts.push(cell);
+    if (cell !== undefined && cell !== '' && !isMissing(cell, reader.missing)) parts.push(cell);
   }
   return parts.join(reader.join);
 }
 
-/** A column's values after missing tokens, value_map and split; undefined when none is left. */
-function cellValues(reader: FieldReader, text: string | undefined): readonly string[] | undefined {
-  if (text === undefined || isMissing(text, reader.missing)) return undefined;
+/** A column's values after missing tokens, value_map and split; undefined when none is left. A new array each time: the normaliser writes into lists. */
+function cellValues(reader: FieldReader, text: string | undefined): string[] | undefined {
+  // An empty cell is never a value, whatever the column's tokens.
+  if (text === undefined || text === '' || isMissing(text, reader.missing)) return undefined;
   if (reader.valueMap) {
     const whole = lookUpValue(reader, text);
-    if (whole !== undefined) return whole === null || whole.length === 0 ? undefined : whole;
+    if (whole !== undefined) return whole === null || whole.length === 0 ? undefined : whole.slice();
   }
   if (reader.split === undefined) return [text];
   const out: string[] = [];
   for (const piece of text.split(reader.split)) {
     const part = piece.trim();
-    if (isMissing(part, reader.missing)) continue;
+    if (part === '' || isMissing(part, reader.missing)) continue;
     const mapped = reader.valueMap ? lookUpValue(reader, part) : undefined;
     if (mapped === null) continue;
     if (mapped === undefined) out.push(part);
@@ -165,147 +166,169 @@ interface DraftResult {
   via: FieldSources | undefined;
 }
 
+/** One row being read. Plain functions over this state, not closures: a closure per field per row showed in profiles. */
+interface RowState {
+  cells: string[];
+  indexes: Indexes;
+  compiled: CompiledMapping;
+  via: FieldSources | undefined;
+  routeName: string | undefined;
+  failure: Rejection | undefined;
+}
+
+const REQUIRED: ReadonlySet<Field> = new Set(REQUIRED_FIELDS);
+
+function fail(state: RowState, reason: Rejection['reason'], message: string, field: Field): undefined {
+  state.failure ??= { reason, message, pointer: POINTERS[field] };
+  return undefined;
+}
+
+function noteSource(state: RowState, field: Field, source: string): void {
+  (state.via ??= {})[field] = source;
+}
+
+/** Values of a field: its constant, else its column, else (route fields) the routes table, else the column's default. */
+function fieldValues(state: RowState, field: Field): string[] | undefined {
+  const { compiled } = state;
+  const constant = compiled.constants.get(field);
+  if (constant !== undefined) {
+    noteSource(state, field, 'a constant of the mapping');
+    return constant.slice();
+  }
+  const reader = compiled.readers.get(field);
+  let found = reader ? cellValues(reader, cellText(reader, state.indexes, state.cells)) : undefined;
+  // Several values for one: "first" and "last" choose, "none" counts them as missing.
+  if (found !== undefined && found.length > 1 && reader !== undefined && !LIST_FIELDS.has(field)) {
+    if (reader.pick === 'first') found = [found[0]!];
+    else if (reader.pick === 'last') found = [found[found.length - 1]!];
+    else if (reader.pick === 'none') found = undefined;
+  }
+  if (found !== undefined) return found;
+  if (compiled.routes && state.routeName !== undefined && ROUTE_FIELDS.has(field)) {
+    const fromRoute = compiled.routes.get(state.routeName.toLowerCase())?.[field as 'origin' | 'transit' | 'destination'];
+    if (fromRoute !== undefined) {
+      noteSource(state, field, `the routes table entry ${quoteValue(state.routeName)}`);
+      return typeof fromRoute === 'string' ? [fromRoute] : fromRoute.slice();
+    }
+  }
+  if (reader?.fallback !== undefined) {
+    noteSource(state, field, `the default of ${columnName(reader)}`);
+    return reader.fallback.slice();
+  }
+  return undefined;
+}
+
+function listValues(state: RowState, field: Field): string[] {
+  return state.compiled.readers.has(field) || state.compiled.constants.has(field) || ROUTE_FIELDS.has(field) ? (fieldValues(state, field) ?? []) : [];
+}
+
+/** The one value of a field, or undefined (then, for a required field, the row's failure says why). */
+function oneValue(state: RowState, field: Field): string | undefined {
+  const { compiled } = state;
+  const reader = compiled.readers.get(field);
+  if (reader === undefined && !compiled.constants.has(field) && !REQUIRED.has(field)) return undefined;
+  const found = fieldValues(state, field);
+  if (found === undefined) return REQUIRED.has(field) ? fail(state, 'missing_value', missingMessage(state, field), field) : undefined;
+  if (found.length === 1) {
+    const value = found[0]!;
+    return reader?.dateFormats === undefined ? value : dated(state, reader, value);
+  }
+  // Several values from a column with pick "one", a constant, a route or a default.
+  const fromVia = state.via?.[field];
+  const text = fromVia === undefined && reader ? cellText(reader, state.indexes, state.cells) : found.join(', ');
+  return fail(
+    state,
+    'multiple_values',
+    `${fromVia ?? (reader ? columnName(reader) : field)} (${field}): ${quoteValue(text ?? '')} holds ${found.length} values (${found.slice(0, 4).map(quoteValue).join(', ')}${found.length > 4 ? ', …' : ''}) where ${field} takes one; set its pick rule (first, last, none)`,
+    field,
+  );
+}
+
+function missingMessage(state: RowState, field: Field): string {
+  const { compiled, routeName } = state;
+  const reader = compiled.readers.get(field);
+  let message = reader ? `${columnName(reader)} (${field}) has no value: ${whyMissing(cellText(reader, state.indexes, state.cells), reader)}` : `${field} has no value`;
+  if (ROUTE_FIELDS.has(field) && compiled.routes) {
+    const routeReader = compiled.readers.get('route_name');
+    const of = routeReader ? ` (${columnName(routeReader)})` : '';
+    if (routeName === undefined) {
+      message += routeReader ? `, and ${columnName(routeReader)} names no route: ${whyMissing(cellText(routeReader, state.indexes, state.cells), routeReader)}` : ', and the row names no route';
+    } else if (!compiled.routes.has(routeName.toLowerCase())) message += `, and route ${quoteValue(routeName)}${of} is not in the routes table`;
+    else message += `, and the routes table entry ${quoteValue(routeName)}${of} gives no ${field}`;
+  }
+  return message;
+}
+
+/** A date column's value as ISO 8601 text: as it is when ISO already, else through the declared formats. */
+function dated(state: RowState, reader: FieldReader, value: string): string | undefined {
+  const formats = reader.dateFormats!;
+  if (parseTimestamp(value) !== null) return value;
+  const iso = parseWithFormats(value, formats);
+  if (iso !== null) return iso;
+  return fail(state, 'schema_violation', `${columnName(reader)} (${reader.field}): ${quoteValue(value)} is not a date in ${formats.map((f) => JSON.stringify(f)).join(', ')} or ISO 8601`, reader.field);
+}
+
 function rowToDraft(cells: string[], indexes: Indexes, compiled: CompiledMapping, partner: PartnerConfig): Step<DraftResult> {
-  let via: FieldSources | undefined;
-  let routeName: string | undefined;
-  let failure: Rejection | undefined;
-
-  const fail = (reason: Rejection['reason'], message: string, field: Field): undefined => {
-    failure ??= { reason, message, pointer: POINTERS[field] };
-    return undefined;
-  };
-
-  /** Values of a field: its constant, else its column, else (route fields) the routes table, else the column's default. */
-  const values = (field: Field): readonly string[] | undefined => {
-    const constant = compiled.constants.get(field);
-    if (constant !== undefined) {
-      (via ??= {})[field] = 'a constant of the mapping';
-      return constant;
-    }
-    const reader = compiled.readers.get(field);
-    let found = reader ? cellValues(reader, cellText(reader, indexes, cells)) : undefined;
-    // Several values for one: "first" and "last" choose, "none" counts them as missing.
-    if (found !== undefined && found.length > 1 && reader !== undefined && !LIST_FIELDS.has(field)) {
-      if (reader.pick === 'first') found = [found[0]!];
-      else if (reader.pick === 'last') found = [found[found.length - 1]!];
-      else if (reader.pick === 'none') found = undefined;
-    }
-    if (found !== undefined) return found;
-    if (compiled.routes && routeName !== undefined && ROUTE_FIELDS.has(field)) {
-      const entry = compiled.routes.get(routeName.toLowerCase());
-      const fromRoute = entry?.[field as 'origin' | 'transit' | 'destination'];
-      if (fromRoute !== undefined) {
-        (via ??= {})[field] = `the routes table entry ${quoteValue(routeName)}`;
-        return typeof fromRoute === 'string' ? [fromRoute] : fromRoute;
-      }
-    }
-    if (reader?.fallback !== undefined) {
-      (via ??= {})[field] = `the default of ${columnName(reader)}`;
-      return reader.fallback;
-    }
-    return undefined;
-  };
-
-  const one = (field: Field): string | undefined => {
-    const found = values(field);
-    if (found === undefined) {
-      if (REQUIRED_FIELDS.includes(field)) return fail('missing_value', missingMessage(field), field);
-      return undefined;
-    }
-    if (found.length === 1) return dated(field, found[0]!);
-    // Several values from a column with pick "one", a constant, a route or a default.
-    const reader = compiled.readers.get(field);
-    const source = via?.[field] ?? (reader ? columnName(reader) : field);
-    const text = via?.[field] === undefined && reader ? cellText(reader, indexes, cells) : found.join(', ');
-    return fail(
-      'multiple_values',
-      `${source} (${field}): ${quoteValue(text ?? '')} holds ${found.length} values (${found.slice(0, 4).map(quoteValue).join(', ')}${found.length > 4 ? ', …' : ''}) where ${field} takes one; set its pick rule (first, last, none)`,
-      field,
-    );
-  };
-
-  const missingMessage = (field: Field): string => {
-    const reader = compiled.readers.get(field);
-    let message = reader ? `${columnName(reader)} (${field}) has no value: ${whyMissing(cellText(reader, indexes, cells), reader)}` : `${field} has no value`;
-    if (ROUTE_FIELDS.has(field) && compiled.routes) {
-      const routeReader = compiled.readers.get('route_name');
-      const of = routeReader ? ` (${columnName(routeReader)})` : '';
-      if (routeName === undefined) {
-        message += routeReader ? `, and ${columnName(routeReader)} names no route: ${whyMissing(cellText(routeReader, indexes, cells), routeReader)}` : ', and the row names no route';
-      } else if (!compiled.routes.has(routeName.toLowerCase())) message += `, and route ${quoteValue(routeName)}${of} is not in the routes table`;
-      else message += `, and the routes table entry ${quoteValue(routeName)}${of} gives no ${field}`;
-    }
-    return message;
-  };
-
-  const dated = (field: Field, value: string): string | undefined => {
-    const reader = compiled.readers.get(field);
-    const formats = reader?.dateFormats;
-    if (!DATE_FIELDS.has(field) || formats === undefined || parseTimestamp(value) !== null) return value;
-    const iso = parseWithFormats(value, formats);
-    if (iso !== null) return iso;
-    return fail('schema_violation', `${columnName(reader!)} (${field}): ${quoteValue(value)} is not a date in ${formats.map((f) => JSON.stringify(f)).join(', ')} or ISO 8601`, field);
-  };
-
-  const list = (field: Field): readonly string[] => values(field) ?? [];
-
-  routeName = one('route_name');
+  const state: RowState = { cells, indexes, compiled, via: undefined, routeName: undefined, failure: undefined };
+  state.routeName = oneValue(state, 'route_name');
+  const route: Record<string, unknown> = { origin: oneValue(state, 'origin'), transit: listValues(state, 'transit'), destination: oneValue(state, 'destination') };
   const draft: Record<string, unknown> = {
-    id: one('id'),
+    id: oneValue(state, 'id'),
     partner: partner.id,
-    occurred_at: one('occurred_at'),
-    reported_at: one('reported_at'),
-    country: one('country'),
-    category: one('category'),
-    route: { origin: one('origin'), transit: [...list('transit')], destination: one('destination') },
-    modality: one('modality') ?? 'unknown',
-    methods: [...list('methods')],
-    technologies: [...list('technologies')],
-    commodities: [...list('commodities')],
+    occurred_at: oneValue(state, 'occurred_at'),
+    reported_at: oneValue(state, 'reported_at'),
+    country: oneValue(state, 'country'),
+    category: oneValue(state, 'category'),
+    route,
+    modality: oneValue(state, 'modality') ?? 'unknown',
+    methods: listValues(state, 'methods'),
+    technologies: listValues(state, 'technologies'),
+    commodities: listValues(state, 'commodities'),
   };
-  if (failure) return { ok: false, rejection: failure };
-  if (routeName !== undefined) (draft['route'] as Record<string, unknown>)['name'] = routeName;
+  if (state.failure) return { ok: false, rejection: state.failure };
+  if (state.routeName !== undefined) route['name'] = state.routeName;
 
-  const quantity = one('quantity_value');
+  const quantity = oneValue(state, 'quantity_value');
   if (quantity !== undefined) {
     // "12,5" is a decimal comma, common in European exports.
     const normalised = /^\d+,\d+$/.test(quantity) ? quantity.replace(',', '.') : quantity;
     const value = /^\d+(?:\.\d+)?$/.test(normalised) ? Number(normalised) : normalised;
-    draft['quantity'] = { value, unit: one('quantity_unit') };
+    draft['quantity'] = { value, unit: oneValue(state, 'quantity_unit') };
   }
-  const narrative = one('narrative');
-  if (narrative !== undefined) draft['narrative'] = { text: narrative, lang: one('narrative_lang') ?? 'und' };
+  const narrative = oneValue(state, 'narrative');
+  if (narrative !== undefined) draft['narrative'] = { text: narrative, lang: oneValue(state, 'narrative_lang') ?? 'und' };
 
-  const names = list('person_name');
-  const documents = list('person_document');
-  const phones = list('person_phone');
+  const names = listValues(state, 'person_name');
+  const documents = listValues(state, 'person_document');
+  const phones = listValues(state, 'person_phone');
   const personCount = Math.max(names.length, documents.length, phones.length);
   if (personCount > 0) {
-    draft['persons'] = Array.from({ length: personCount }, (_, i) => {
+    const persons: Array<Record<string, string>> = [];
+    for (let i = 0; i < personCount; i++) {
       const person: Record<string, string> = {};
       if (names[i] !== undefined) person['name'] = names[i]!;
       if (documents[i] !== undefined) person['document_number'] = documents[i]!;
       if (phones[i] !== undefined) person['phone'] = phones[i]!;
-      return person;
-    });
+      persons.push(person);
+    }
+    draft['persons'] = persons;
   }
 
   const handling: Record<string, unknown> = { ...(partner.default_handling ?? {}) };
-  const tlp = one('tlp');
+  const tlp = oneValue(state, 'tlp');
   if (tlp !== undefined) handling['tlp'] = tlp.toUpperCase().replace(/^TLP:/, '');
-  const reliability = one('source_reliability');
+  const reliability = oneValue(state, 'source_reliability');
   if (reliability !== undefined) handling['source_reliability'] = reliability.toUpperCase();
-  const credibility = one('information_credibility');
+  const credibility = oneValue(state, 'information_credibility');
   if (credibility !== undefined) handling['information_credibility'] = credibility;
-  const shareWith = list('share_with');
-  if (shareWith.length > 0) handling['share_with'] = [...shareWith];
+  const shareWith = listValues(state, 'share_with');
+  if (shareWith.length > 0) handling['share_with'] = shareWith;
   draft['handling'] = handling;
-  if (failure) return { ok: false, rejection: failure };
+  if (state.failure) return { ok: false, rejection: state.failure };
   // undefined members would pass through JSON but fail "required" with a clear pointer; drop them.
   for (const key of Object.keys(draft)) if (draft[key] === undefined) delete draft[key];
-  const route = draft['route'] as Record<string, unknown>;
   for (const key of Object.keys(route)) if (route[key] === undefined) delete route[key];
-  return { ok: true, value: { draft, via } };
+  return { ok: true, value: { draft, via: state.via } };
 }
 
 /** JSON pointer of each field in the incident. */

@@ -12,23 +12,40 @@ export const DEFAULT_MISSING_TOKENS: readonly string[] = [
   'unknown', 'unk', 'not known', 'not available', 'not applicable', 'not stated', 'mixed', 'multiple', 'various',
 ];
 
-/** A set of tokens, lower case; values longer than the longest token are never looked up. */
+/**
+ * A set of tokens, lower case. Checked for every cell, so most values are turned away
+ * without lower-casing: by length, and by a first character no token starts with.
+ */
 export interface MissingTokens {
   tokens: ReadonlySet<string>;
   maxLength: number;
+  /** firstChars[c] for the char code c (< 128, lower case) that some token starts with; non-ASCII always looked up. */
+  firstChars: Uint8Array;
 }
 
 export function missingTokens(lists: ReadonlyArray<readonly string[]>): MissingTokens {
   const tokens = new Set<string>();
   for (const list of lists) for (const token of list) tokens.add(token.trim().toLowerCase());
   let maxLength = 0;
-  for (const token of tokens) maxLength = Math.max(maxLength, token.length);
-  return { tokens, maxLength };
+  const firstChars = new Uint8Array(128);
+  for (const token of tokens) {
+    maxLength = Math.max(maxLength, token.length);
+    const c = token.charCodeAt(0);
+    if (c < 128) {
+      firstChars[c] = 1;
+      firstChars[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
+    }
+  }
+  return { tokens, maxLength, firstChars };
 }
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 160 || c === 0xfeff;
 
 /** True when the value (trimmed or not) is one of the tokens. */
 export function isMissing(value: string, missing: MissingTokens): boolean {
   if (value.length > missing.maxLength + 8) return false;
+  const c = value.charCodeAt(0);
+  if (value.length > 0 && c < 128 && !isSpace(c) && missing.firstChars[c] === 0) return false;
   return missing.tokens.has(value.trim().toLowerCase());
 }
 
