@@ -166,7 +166,7 @@ function accept(
     now: ctx.now,
     futureSkewMs: ctx.config.futureSkewMs,
     quotePersonal: ctx.pseudonymiser.token,
-    ...(json ? { missingCountries: partnerMissingTokens(partner) } : {}),
+    missingCountries: json ? partnerMissingTokens(partner) : undefined,
   });
   if (!normalised.ok) return { kind: 'rejection', rejection: normalised.rejection };
   const incident = canonicalise(ctx.pseudonymiser.incident(normalised.value));

@@ -23,7 +23,7 @@ export interface NormaliseContext {
    * Missing-value tokens checked in country fields (JSON records: a CSV decoder has applied
    * its columns' tokens already, and a route table or constant may mean "NA" = Namibia).
    */
-  missingCountries?: MissingTokens;
+  missingCountries?: MissingTokens | undefined;
 }
 
 /** Ids up to this length are kept; longer ones are hashed into id and kept in original_id (up to ORIGINAL_ID_MAX). */
