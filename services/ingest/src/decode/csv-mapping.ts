@@ -15,8 +15,6 @@ export const LIST_FIELDS: ReadonlySet<Field> = new Set<Field>(['transit', 'metho
 export const REQUIRED_FIELDS: readonly Field[] = ['id', 'occurred_at', 'country', 'category', 'origin', 'destination'];
 export const ROUTE_FIELDS: ReadonlySet<Field> = new Set<Field>(['origin', 'transit', 'destination']);
 export const DATE_FIELDS: ReadonlySet<Field> = new Set<Field>(['occurred_at', 'reported_at']);
-/** Columns that hold personal data: their values are quoted only as pseudonyms. */
-export const PERSON_FIELDS: ReadonlySet<Field> = new Set<Field>(['person_name', 'person_document', 'person_phone']);
 
 export interface ValueTable {
   exact: ReadonlyMap<string, readonly string[] | null>;
@@ -116,8 +114,13 @@ export function mappingProblems(partner: PartnerConfig): string[] {
     if (ROUTE_FIELDS.has(field) && mapping.routes) continue;
     problems.push(`/csv/columns/${field} is needed: map a column, set /csv/constants/${field}${ROUTE_FIELDS.has(field) ? ', or give /csv/routes' : ''}`);
   }
-  for (const field of Object.keys(constants)) {
+  for (const [field, value] of Object.entries(constants)) {
     if (columns[field] !== undefined) problems.push(`/csv/constants/${field}: ${field} is also mapped to a column; a field is a column or a constant`);
+    if (Array.isArray(value) && value.length !== 1 && !LIST_FIELDS.has(field as Field)) problems.push(`/csv/constants/${field}: ${field} takes one value, not a list`);
+  }
+  for (const [name, entry] of Object.entries(mapping.routes ?? {})) {
+    if (name.trim() === '') problems.push('/csv/routes: a route name is empty');
+    if (Object.keys(entry).length === 0) problems.push(`/csv/routes/${name} gives no origin, transit or destination`);
   }
   if (mapping.routes && columns['route_name'] === undefined && constants['route_name'] === undefined) {
     problems.push('/csv/routes needs /csv/columns/route_name (the column whose value names the route)');

@@ -8,7 +8,7 @@ import { parseWithFormats } from '../normalise/date-format';
 import { isMissing } from '../normalise/missing';
 import { parseTimestamp } from '../normalise/timestamp';
 import { quoteValue, reject, type Rejection, type Step } from '../rejection';
-import { compiledMapping, DATE_FIELDS, LIST_FIELDS, REQUIRED_FIELDS, ROUTE_FIELDS, type CompiledMapping, type Field, type FieldReader } from './csv-mapping';
+import { compiledMapping, LIST_FIELDS, REQUIRED_FIELDS, ROUTE_FIELDS, type CompiledMapping, type Field, type FieldReader } from './csv-mapping';
 import { parseCsvText } from './csv-text';
 
 export type CsvRow =
@@ -355,4 +355,3 @@ export function fieldOfPointer(pointer: string): Field | undefined {
   return best;
 }
 
-export { LIST_FIELDS };

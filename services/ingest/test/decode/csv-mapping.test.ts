@@ -147,6 +147,8 @@ describe('mapping problems the schema cannot see', () => {
     ['routes without a route_name column', partnerWith({ routes: { A: { origin: 'Libya' } } }), '/csv/routes needs /csv/columns/route_name'],
     ['pick on a list field', partnerWith({ columns: { transit: { column: 'extra', pick: 'first' } } as CsvMapping['columns'] }), '/csv/columns/transit/pick: transit is a list field'],
     ['date formats on a non-date field', partnerWith({ columns: { country: { column: 'country', date_formats: ['dd/MM/yyyy'] } } as CsvMapping['columns'] }), '/csv/columns/country/date_formats: only occurred_at and reported_at are dates'],
+    ['a list constant for a one-value field', partnerWith({ columns: { category: undefined } as unknown as CsvMapping['columns'], constants: { category: ['06', '08'] } }), '/csv/constants/category: category takes one value, not a list'],
+    ['an empty route entry', partnerWith({ columns: { route_name: 'route' } as CsvMapping['columns'], routes: { Med: {} } }), '/csv/routes/Med gives no origin, transit or destination'],
     ['a bad partner date format', { ...BASE, date_formats: ['dd/MM'] }, '/date_formats/0: date format "dd/MM" has no year (y)'],
   ])('%s', (_name, partner, problem) => {
     expect(mappingProblems(partner).some((p) => p.startsWith(problem)), mappingProblems(partner).join('\n')).toBe(true);
