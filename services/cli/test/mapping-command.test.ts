@@ -94,6 +94,13 @@ describe('tocsin mapping check', () => {
     expect(err()).toMatch(message);
   });
 
+  it('exits 2 for a file that cannot be cut into rows', async () => {
+    const { mapping, data } = files(PARTNER, `${FILE}\nA9,"10/01/2014,Italy`);
+    const { io, err } = memoryIo();
+    expect(await runMappingCommand(['check', '--mapping', mapping, data], io, {})).toBe(2);
+    expect(err()).toBe('tocsin mapping: the CSV cannot be parsed: a quoted field is not closed (line 9)\n');
+  });
+
   it('exits 2 naming the problem of an invalid mapping', async () => {
     const { mapping, data } = files({ ...PARTNER, csv: { ...PARTNER.csv, columns: { ...PARTNER.csv!.columns, occurred_at: { column: 'Date', date_formats: ['dd/QQ/yyyy'] } } } });
     const { io, err } = memoryIo();

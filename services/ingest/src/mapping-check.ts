@@ -26,7 +26,7 @@ export interface MappingCheckOptions {
 }
 
 export interface RejectionExample {
-  /** 1-based line of the file where the row (or JSON record) starts; 0 for the whole file. */
+  /** 1-based line of the file where the row starts (JSON array: the record's 1-based position). */
   line: number;
   pointer?: string;
   message: string;
@@ -54,8 +54,8 @@ interface Piece {
 function pieces(partner: PartnerConfig, file: Buffer): { ok: true; pieces: Piece[] } | { ok: false; message: string } {
   if (partner.format === 'csv') {
     const parsed = parseCsvText(file.toString('utf8'), partner.csv?.delimiter ?? ',');
-    // The whole file goes through processRecord, which names the problem as ingest would.
-    if (!parsed.ok) return { ok: true, pieces: [{ line: 0, value: file }] };
+    // A file that cannot be cut into rows is the file's problem, not a row's.
+    if (!parsed.ok) return { ok: false, message: `the CSV cannot be parsed: ${parsed.problem} (line ${parsed.line})` };
     const hasHeader = partner.csv?.header ?? true;
     const header = hasHeader ? (parsed.lines[0]?.raw ?? '') : '';
     const separator = header === '' || /[\r\n]$/.test(header) ? '' : '\n';
@@ -80,7 +80,7 @@ function pieces(partner: PartnerConfig, file: Buffer): { ok: true; pieces: Piece
   return { ok: true, pieces: out };
 }
 
-/** Runs every row of `file` through `partner`'s mapping; throws only for a JSON file that cannot be split into records. */
+/** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */
 export function checkMapping(options: MappingCheckOptions): MappingCheckReport {
   const { partner } = options;
   const split = pieces(partner, options.file);
@@ -139,7 +139,7 @@ export function formatMappingCheck(report: MappingCheckReport, fileName: string,
   lines.push(`rejected ${report.rejected}`);
   for (const { reason, count, examples } of report.byReason) {
     lines.push(`  ${reason} ${count}`);
-    for (const example of examples) lines.push(`    ${example.line > 0 ? `line ${example.line}` : 'file'}: ${example.message}`);
+    for (const example of examples) lines.push(`    line ${example.line}: ${example.message}`);
   }
   for (const incident of report.sample) lines.push(`accepted incident: ${JSON.stringify(incident)}`);
   return `${lines.join('\n')}\n`;
