@@ -18,17 +18,13 @@ export function reject(reason: DeadLetterReason, message: string, pointer?: stri
   return { ok: false, rejection: pointer === undefined ? { reason, message } : { reason, message, pointer } };
 }
 
-/** Quotes a partner-supplied code in a message: bounded length, printable characters only. */
-export function quoteCode(value: string): string {
-  const cleaned = value.replace(/[^\p{L}\p{N}._:\- ]/gu, '?');
-  return JSON.stringify(cleaned.length > 80 ? `${cleaned.slice(0, 80)}…` : cleaned);
-}
-
 /** Longest excerpt of a value quoted in a message, in characters. */
 export const QUOTE_MAX_CHARS = 60;
 
-/** Quotes a partner-supplied value in a message: JSON string syntax, cut at QUOTE_MAX_CHARS. */
+/** Quotes a partner-supplied value or code in a message: JSON string syntax (control characters escaped), cut at QUOTE_MAX_CHARS. */
 export function quoteValue(value: string): string {
-  const chars = Array.from(value);
+  if (value.length <= QUOTE_MAX_CHARS) return JSON.stringify(value);
+  // Cut by code points (an emoji is not split); a huge cell is not spread whole.
+  const chars = Array.from(value.slice(0, QUOTE_MAX_CHARS * 2 + 1));
   return JSON.stringify(chars.length > QUOTE_MAX_CHARS ? `${chars.slice(0, QUOTE_MAX_CHARS).join('')}…` : value);
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Incident, PartnerConfig, Taxonomy, TaxonomyKind, Validator } from '@tocsin/core';
 import type { IdentifierKind } from '../pseudonymise';
-import { quoteCode, quoteValue, reject, type Rejected, type Step } from '../rejection';
+import { quoteValue, reject, type Rejected, type Step } from '../rejection';
 import { mapCode, mapCodeList } from './codes';
 import { toAlpha2 } from './country';
 import { parseWithFormats } from './date-format';
@@ -137,7 +137,7 @@ export function normaliseIncident(draft: unknown, partner: PartnerConfig, ctx: N
   if (!isObject(draft)) return reject('schema_violation', 'the record must be a JSON object', '');
   if (draft['partner'] === undefined) draft['partner'] = partner.id;
   else if (typeof draft['partner'] === 'string' && draft['partner'] !== partner.id) {
-    return reject('partner_mismatch', `the record names partner ${quoteCode(draft['partner'])} but arrived on the topic of ${partner.id}`, '/partner');
+    return reject('partner_mismatch', `the record names partner ${quoteValue(draft['partner'])} but arrived on the topic of ${partner.id}`, '/partner');
   }
 
   const offset = partnerOffset(partner);
@@ -175,14 +175,14 @@ export function normaliseIncident(draft: unknown, partner: PartnerConfig, ctx: N
   const incident = valid.value;
 
   if (!ctx.taxonomy.has('iccs', incident.category)) {
-    return reject('unknown_code', `category ${quoteCode(incident.category)} is not an ICCS code of the taxonomy and has no code_map entry`, '/category');
+    return reject('unknown_code', `category ${quoteValue(incident.category)} is not an ICCS code of the taxonomy and has no code_map entry`, '/category');
   }
   for (const [field, kind] of CODE_LISTS) {
     const list = incident[field] as string[];
     for (let i = 0; i < list.length; i++) {
       const code = list[i]!;
       if (!ctx.taxonomy.has(kind, code)) {
-        return reject('unknown_code', `${field} code ${quoteCode(code)} is not in the ${kind} taxonomy and has no code_map entry`, `/${field}/${i}`);
+        return reject('unknown_code', `${field} code ${quoteValue(code)} is not in the ${kind} taxonomy and has no code_map entry`, `/${field}/${i}`);
       }
     }
   }
