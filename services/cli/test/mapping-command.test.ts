@@ -94,6 +94,25 @@ describe('tocsin mapping check', () => {
     expect(err()).toMatch(message);
   });
 
+  it('checks JSON lines and JSON arrays of a JSON partner the same way', async () => {
+    const partner: PartnerConfig = { id: 'json-feed', name: 'A JSON feed', country: 'NL', format: 'json' };
+    const incident = (id: string, country: string) => ({
+      id, occurred_at: '2024-03-01T10:00:00+01:00', reported_at: '2024-03-02T09:00:00Z', country, category: '06',
+      route: { origin: 'Colombia', transit: [], destination: 'NL' }, modality: 'sea', methods: [], technologies: [], commodities: [],
+      handling: { tlp: 'GREEN', source_reliability: 'B', information_credibility: '2' },
+    });
+    const records = [incident('J1', 'Netherlands'), incident('J2', 'NA'), incident('J3', 'Namibia')];
+    for (const file of [records.map((r) => JSON.stringify(r)).join('\n'), JSON.stringify(records)]) {
+      const { mapping, data } = files(partner, file);
+      const { io, out } = memoryIo();
+      expect(await runMappingCommand(['check', '--mapping', mapping, '--json', data], io, {})).toBe(1);
+      expect(JSON.parse(out())).toMatchObject({
+        rows: 3, accepted: 2, rejected: 1,
+        byReason: [{ reason: 'missing_value', count: 1, examples: [{ line: 2, message: expect.stringContaining('/country has no value: "NA" is a missing-value token') }] }],
+      });
+    }
+  });
+
   it('exits 2 for a file that cannot be cut into rows', async () => {
     const { mapping, data } = files(PARTNER, `${FILE}\nA9,"10/01/2014,Italy`);
     const { io, err } = memoryIo();
