@@ -2110,6 +2110,9 @@ export interface SilenceRequest {
 
 export interface SubscriptionChangeRequest {
   endpoint_url?: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
 }
@@ -2166,6 +2169,9 @@ export interface SubscriptionRequest {
    * https:// URL the webhooks are POSTed to; checked against the SSRF guard.
    */
   endpoint_url: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
   /**
