@@ -852,7 +852,7 @@ export interface DeadLetter {
     | 'unsupported_format'
     | 'delivery_exhausted';
   /**
-   * Human-readable explanation (never contains personal data).
+   * Human-readable explanation naming the field or column and quoting the value at fault (cut at 60 characters); person values appear only as their ps1: pseudonym.
    */
   message: string;
   /**
