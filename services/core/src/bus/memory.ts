@@ -407,6 +407,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
           }
           notifyAll();
         },
+        // The in-process bus has no size limits.
+        async maxRecordBytes() {
+          return Number.MAX_SAFE_INTEGER;
+        },
         async close() {},
       };
     },
@@ -449,6 +453,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       const stored = topics.get(topic);
       if (!stored) throw new Error(`unknown topic ${topic}`);
       return new Map(stored.map((p, i) => [i, String(p.next)]));
+    },
+    health() {
+      // In-process consumers cannot crash apart from the process: a member runs until stopped.
+      const consumers = [...groups.values()].flatMap((g) => g.members.filter((m) => !m.stopping).map(() => ({ groupId: g.id, state: 'running' as const, restarts: 0 })));
+      return { status: 'ok', consumers };
     },
     async close() {
       closed = true;
