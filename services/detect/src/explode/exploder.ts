@@ -64,6 +64,7 @@ function observationsOf(evidence: FullEvidence, revision: number, weight: 1 | -1
 export class Exploder {
   private readonly latest = new Map<string, Remembered>();
   private maxDay = Number.NEGATIVE_INFINITY;
+  private minDay = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly dimensions: () => ReadonlySet<DimensionType>,
@@ -80,6 +81,11 @@ export class Exploder {
     return Number.isFinite(this.maxDay) ? this.maxDay : null;
   }
 
+  /** Earliest event day seen (exploded or restored); null before the first. */
+  get earliestDay(): number | null {
+    return Number.isFinite(this.minDay) ? this.minDay : null;
+  }
+
   /** Records an event as already exploded (state restore), without producing observations. */
   remember(event: IncidentEvent): void {
     const id = `${event.incident.partner}:${event.incident.id}`;
@@ -88,6 +94,7 @@ export class Exploder {
     const day = dayIndexOf(event.incident.occurred_at);
     this.latest.set(id, { revision: event.revision, day, evidence: evidenceOf(event.incident) });
     if (day > this.maxDay) this.maxDay = day;
+    if (day < this.minDay) this.minDay = day;
   }
 
   /** Observations of one event, appended to `out`; `day` is the event day of the incident. */
@@ -105,6 +112,7 @@ export class Exploder {
     observationsOf(evidence, event.revision, 1, dimensions, out, incident);
     this.latest.set(id, { revision: event.revision, day, evidence });
     if (day > this.maxDay) this.maxDay = day;
+    if (day < this.minDay) this.minDay = day;
     return { outcome: seen ? 'revised' : 'new', observations: out, day };
   }
 

@@ -18,7 +18,10 @@ export interface OpenBucket {
   index: number;
   /** Contributions (sum of weights), equal to the ring count while the bucket is open. */
   total: number;
-  /** At most the configured evidence limit; the first contributions win. */
+  /**
+   * At most the configured evidence limit: the earliest contributions by event time (then
+   * incident id), so the list does not depend on arrival order.
+   */
   evidence: Evidence[];
 }
 
@@ -74,7 +77,7 @@ export class KeyState {
     this.ring(granularity).add(index, weight);
     bucket.total = Math.max(0, bucket.total + weight);
     if (weight > 0) {
-      if (bucket.evidence.length < evidenceLimit) bucket.evidence.push(evidence);
+      keepEarliest(bucket.evidence, evidence, evidenceLimit);
     } else {
       const at = bucket.evidence.findIndex((e) => e.incident_id === evidence.incident_id);
       if (at >= 0) bucket.evidence.splice(at, 1);
@@ -121,4 +124,21 @@ export class KeyState {
     state.emitted = { ...record.emitted };
     return state;
   }
+}
+
+/** Evidence earlier by event time, then by incident id (occurred_at is ISO 8601 UTC as ingest writes it). */
+function before(a: Evidence, b: Evidence): boolean {
+  const ta = Date.parse(a.occurred_at);
+  const tb = Date.parse(b.occurred_at);
+  return ta < tb || (ta === tb && a.incident_id < b.incident_id);
+}
+
+/** Inserts `e` in event-time order, keeping the `limit` earliest (a small sorted array). */
+function keepEarliest(list: Evidence[], e: Evidence, limit: number): void {
+  if (limit <= 0) return;
+  if (list.length >= limit && !before(e, list[list.length - 1]!)) return;
+  let at = list.length;
+  while (at > 0 && before(e, list[at - 1]!)) at--;
+  list.splice(at, 0, e);
+  if (list.length > limit) list.pop();
 }

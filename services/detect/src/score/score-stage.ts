@@ -197,11 +197,11 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     const signals: Signal[] = [];
     const plan = deps.plan();
     const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k) };
-    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     for (const bucket of closed) {
       signals.push(...signalsForBucket(bucket, ctx));
       if (deps.influx) for (const point of metricPoints(bucket)) deps.influx.write(point);
     }
+    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
     const dirty = scorer.takeDirty();
     const batches: TopicBatch[] = [];
