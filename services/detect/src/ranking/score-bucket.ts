@@ -29,6 +29,8 @@ export interface ScoreBucketOptions {
    */
   tests?: number;
   policy?: SeverityPolicy;
+  /** False: no multiple-testing correction (config `method: none`), so no q-values. Default true. */
+  correct?: boolean;
 }
 
 export function scoreBucket<T extends ScorableSignal>(
@@ -36,7 +38,7 @@ export function scoreBucket<T extends ScorableSignal>(
   options: ScoreBucketOptions = {},
 ): ScoredSignal<T>[] {
   const policy = options.policy ?? DEFAULT_SEVERITY_POLICY;
-  const q = benjaminiHochberg(
+  const q = options.correct === false ? [] : benjaminiHochberg(
     candidates.map((c) => c.pValue),
     options.tests,
   );

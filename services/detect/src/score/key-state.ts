@@ -127,18 +127,18 @@ export class KeyState {
 }
 
 /** Evidence earlier by event time, then by incident id (occurred_at is ISO 8601 UTC as ingest writes it). */
-function before(a: Evidence, b: Evidence): boolean {
+export function evidenceBefore(a: Evidence, b: Evidence): boolean {
   const ta = Date.parse(a.occurred_at);
   const tb = Date.parse(b.occurred_at);
   return ta < tb || (ta === tb && a.incident_id < b.incident_id);
 }
 
 /** Inserts `e` in event-time order, keeping the `limit` earliest (a small sorted array). */
-function keepEarliest(list: Evidence[], e: Evidence, limit: number): void {
+export function keepEarliest(list: Evidence[], e: Evidence, limit: number): void {
   if (limit <= 0) return;
-  if (list.length >= limit && !before(e, list[list.length - 1]!)) return;
+  if (list.length >= limit && !evidenceBefore(e, list[list.length - 1]!)) return;
   let at = list.length;
-  while (at > 0 && before(e, list[at - 1]!)) at--;
+  while (at > 0 && evidenceBefore(e, list[at - 1]!)) at--;
   list.splice(at, 0, e);
   if (list.length > limit) list.pop();
 }

@@ -67,7 +67,8 @@ export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Sign
   }
   if (candidates.length === 0) return [];
   const mt = plan.config.multiple_testing;
-  const ranked = scoreBucket(candidates, { tests: Math.max(tests, 1) })
+  // BH counts the tests of this partition's bucket: with `none` there is no family, hence no q-value.
+  const ranked = scoreBucket(candidates, { tests: Math.max(tests, 1), correct: mt.method !== 'none' })
     .filter((c) => mt.method === 'none' || c.qValue === null || c.qValue <= mt.fdr)
     .slice(0, mt.max_signals_per_bucket);
   const { endMs } = bucketBoundsMs(closed.granularity, closed.index);
