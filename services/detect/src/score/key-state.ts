@@ -128,8 +128,12 @@ export class KeyState {
 
 /** Evidence earlier by event time, then by incident id (occurred_at is ISO 8601 UTC as ingest writes it). */
 export function evidenceBefore(a: Evidence, b: Evidence): boolean {
-  const ta = Date.parse(a.occurred_at);
-  const tb = Date.parse(b.occurred_at);
+  const x = a.occurred_at;
+  const y = b.occurred_at;
+  // Ingest writes UTC `…Z` of one length: those compare as text, without parsing (hot path).
+  if (x.length === y.length && x.endsWith('Z') && y.endsWith('Z')) return x < y || (x === y && a.incident_id < b.incident_id);
+  const ta = Date.parse(x);
+  const tb = Date.parse(y);
   return ta < tb || (ta === tb && a.incident_id < b.incident_id);
 }
 
