@@ -158,7 +158,9 @@ export class PartitionScorer {
 
   /** First day of the stream, where the learning periods start (see ownFirstDay). */
   private streamFirstDay(): number {
-    return this.watermarks.engaged ? Math.min(this.watermarks.first(), this.restoredFirstDay) : this.ownFirstDay;
+    const marked = this.watermarks.engaged ? this.watermarks.first() : Number.POSITIVE_INFINITY;
+    // Marks without `first` (an explode stage of an older version): the partition's own.
+    return Number.isFinite(marked) ? Math.min(marked, this.restoredFirstDay) : this.ownFirstDay;
   }
 
   /**
