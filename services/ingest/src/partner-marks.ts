@@ -66,7 +66,11 @@ export class PartnerMarks {
       const partition = Number(id.slice(cut + 1));
       const q = batch && batch.topic === topic && batch.partition === partition ? advanced(p, batch, now) : p;
       record.topics[topic] = this.partitionsOf.get(topic) ?? partition + 1;
-      record.marks.push({ topic, partition, day: q.day, first: q.first, idle: (q.empty && !q.batched) || (q.caughtUp && now - q.lastBatchAt > this.idleMs) });
+      // Idle: empty when assigned, or nothing for the idle period after reaching the end or since
+      // assignment (a partition already read to its end before a restart or rebalance delivers
+      // no batch at all, and must not hold detect until its partner sends again).
+      const quiet = (q.caughtUp || !q.batched) && now - q.lastBatchAt > this.idleMs;
+      record.marks.push({ topic, partition, day: q.day, first: q.first, idle: (q.empty && !q.batched) || quiet });
     }
     if (record.marks.length === 0) return [];
     const value = encodeEvent(record);

@@ -31,6 +31,14 @@ describe('watermark marks of the partner partitions', () => {
     expect(record(idle).marks[0]).toMatchObject({ day, idle: true });
   });
 
+  it('a partition assigned already read to its end (no batch comes) goes idle after the idle period', () => {
+    const marks = new PartnerMarks(1_000);
+    marks.setIncidentPartitions(1);
+    marks.assigned([{ topic: T, partition: 0 }], new Map([[T, 1]]), new Map([[`${T}:0`, '42']]), 0);
+    expect(record(marks.messages(999)).marks[0]).toMatchObject({ day: null, idle: false });
+    expect(record(marks.tick(1_001)).marks[0]).toMatchObject({ day: null, idle: true });
+  });
+
   it('the consumer side takes the slowest busy partition, waits for unreported ones, and the newest once all are idle', () => {
     const w = new PartitionWatermarks();
     expect(w.day()).toBe(Number.NEGATIVE_INFINITY);
