@@ -7,7 +7,7 @@ import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { arrivalOrder, canonicalSignals, differences, namesFor, runPipeline, scenario, scenarioConfig, type Layout } from './pipeline';
 
 const brokers = inject('kafkaBrokers');
-const config = scenarioConfig({ method: 'none', fdr: 1, max_signals_per_bucket: 1000 });
+const config = scenarioConfig({ method: 'benjamini-hochberg', fdr: 0.01, max_signals_per_bucket: 50 });
 
 async function onKafka(layout: Layout, seed: number) {
   const prefix = `t${randomUUID().slice(0, 8)}`;
