@@ -119,9 +119,9 @@ export function createExplodeStage(deps: ExplodeStageDeps): ExplodeStage {
   }
 
   /** Ingest's control record on incidents.v1; false when the message is not one. */
-  function applyUpstream(message: BusMessage): boolean {
+  function applyUpstream(message: BusMessage, restoring = false): boolean {
     if (message.headers[RECORD_HEADER] !== WATERMARK_RECORD) return false;
-    counts.upstreamMarks++;
+    if (!restoring) counts.upstreamMarks++;
     let record: UpstreamWatermarkRecord | null = null;
     try {
       record = decodeJson(message.value) as UpstreamWatermarkRecord;
@@ -171,7 +171,7 @@ export function createExplodeStage(deps: ExplodeStageDeps): ExplodeStage {
       topics.incidents,
       (message) => {
         if (BigInt(message.offset) >= before) return;
-        if (applyUpstream(message)) return;
+        if (applyUpstream(message, true)) return;
         const event = decode(message.value);
         if (event) exploder.remember(event);
       },
