@@ -122,6 +122,7 @@ describe('ingest service on the in-process bus', () => {
             }
             await real.send(batches);
           },
+          maxRecordBytes: (t) => real.maxRecordBytes(t),
           close: () => real.close(),
         };
       },
