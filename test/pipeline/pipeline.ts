@@ -175,15 +175,11 @@ export async function runPipeline(bus: Bus, layout: Layout, records: readonly Pa
   let now = NOW;
   const clock = (): number => now;
   const partnerIds = new Map(PARTNERS.map((p, i) => [p.id, names.partners[i]!.id]));
-  // Until the stages split their produce calls under the broker's limits (issue 8, item 1), the
-  // topics take a whole batch in one request (the test broker's segments are 1 MiB).
-  const roomy = { 'max.message.bytes': String(32 * 1024 * 1024), 'segment.bytes': String(128 * 1024 * 1024) };
   await bus.ensureTopics([
     ...names.partners.map((p) => ({ topic: partnerTopic(p.id), partitions: layout.partnerPartitions })),
-    { topic: names.incidents, partitions: layout.pipelinePartitions, config: roomy },
-    { topic: names.topics.observations, partitions: layout.pipelinePartitions, config: roomy },
-    { topic: names.topics.state, partitions: layout.pipelinePartitions, config: { 'cleanup.policy': 'compact', ...roomy } },
-    { topic: names.topics.signals, partitions: layout.pipelinePartitions, config: roomy },
+    { topic: names.incidents, partitions: layout.pipelinePartitions },
+    { topic: names.topics.observations, partitions: layout.pipelinePartitions },
+    { topic: names.topics.state, partitions: layout.pipelinePartitions, config: { 'cleanup.policy': 'compact' } },
   ]);
   const producer = await bus.producer();
   for (let i = 0; i < records.length; i += 200) {
