@@ -46,7 +46,8 @@ interface Candidate extends ScorableSignal {
 export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Signal[] {
   const { plan } = ctx;
   const bucketStart = bucketStartIso(closed.granularity, closed.index);
-  const tests = closed.rows.filter((r) => r.row.pValue !== null).length;
+  // Sequential charts are not BH hypotheses (see ScorableSignal.sequential).
+  const tests = closed.rows.filter((r) => r.row.pValue !== null && !r.detector.sequential).length;
   const candidates: Candidate[] = [];
   for (const scored of closed.rows) {
     const { row, key, detector } = scored;
@@ -62,6 +63,7 @@ export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Sign
       expected: row.expected,
       countries: countries.length,
       partners: partners.length,
+      ...(detector.sequential ? { sequential: true } : {}),
       scored,
     });
   }
