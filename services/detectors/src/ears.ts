@@ -2,7 +2,7 @@
 // Two entry points with identical arithmetic: `runEars` scores a whole series (R's rows),
 // `prepareEars` validates the parameters once and scores one row at a time, for a
 // streaming service that scores each closed bucket over its key's history.
-import { normalCdf, normalQuantile, poissonQuantile, poissonSurvival } from './math/distributions';
+import { normalCdf, normalQuantile, poissonQuantile } from './math/distributions';
 import { blankRows, booleanParam, monitoredRange, numberParam } from './rows';
 import type { CountDetector, CountSeries, DetectorRow, ParamSpec, ParamValues } from './types';
 import { atLeast, nonNegative, probability, requireParam } from './validate';
@@ -26,7 +26,7 @@ function earsParams(method: EarsMethod): ParamSpec[] {
       type: 'boolean',
       default: false,
       description:
-        'not in R: the upper bound is at least the Poisson (1 - alpha) quantile of the reference mean (floored at 0.5/baseline) and the p-value (C1, C2) at least its Poisson tail, so small counts need what a Poisson series would need (default false: as R)',
+        'not in R: the upper bound is at least the Poisson (1 - alpha) quantile of the reference mean (floored at 0.5/baseline), so a small count must be as rare as a Poisson series would need; the p-value stays the normal one (default false: as R)',
     },
     {
       name: 'range',
@@ -151,7 +151,6 @@ function scoreRow(counts: readonly number[], t: number, s: EarsSettings, row: De
     row.score = score;
     row.pValue = normalCdf(-score); // upper tail without cancellation
   }
-  if (s.poissonLevel !== null && Number.isFinite(mean)) row.pValue = Math.max(row.pValue ?? 0, poissonSurvival(y - 1, floorMean));
 }
 
 export function runEars(method: EarsMethod, series: CountSeries, params: ParamValues): DetectorRow[] {
