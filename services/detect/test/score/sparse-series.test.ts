@@ -1,7 +1,7 @@
 // Sparse series in the service (issue 8 item 4): the GLR chart runs over its last
 // chart_periods weeks against a baseline refitted every week, young keys are scored on
 // their real history, a degenerate baseline falls back to the stated rule and says so.
-import type { CountDetectorSetting, Evidence } from '@tocsin/core';
+import type { CountDetectorSetting, Evidence, Signal } from '@tocsin/core';
 import { describe, expect, it } from 'vitest';
 import { firstDayOfWeek } from '../../src/buckets';
 import { PartitionScorer, type ObservationInput, type ScoredRow } from '../../src/score/partition-scorer';
@@ -31,7 +31,7 @@ function run(setting: CountDetectorSetting, perWeek: number[], onNote?: (note: s
   const plan = planWith(setting);
   const scorer = new PartitionScorer(() => plan, () => {}, 'own', onNote ? (note) => onNote(note) : undefined);
   const rows: Array<{ week: number; row: ScoredRow['row'] }> = [];
-  const signals = [];
+  const signals: Signal[] = [];
   let offset = 0;
   const close = () => {
     for (const bucket of scorer.advance()) {
