@@ -1885,6 +1885,9 @@ export interface SilenceRequest {
 
 export interface SubscriptionChangeRequest {
   endpoint_url?: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
 }
@@ -1941,6 +1944,9 @@ export interface SubscriptionRequest {
    * https:// URL the webhooks are POSTed to; checked against the SSRF guard.
    */
   endpoint_url: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
   /**
