@@ -16,6 +16,7 @@ import { AlertError } from '../errors';
 import { randomId } from '../ids';
 import { severityRank } from '../subscriptions/filters';
 import { alertIdOfSignal, applySignal, planNotification, resolveIfQuiet, type EventType } from './lifecycle';
+import { withoutRedEvidence } from './red-guard';
 import { checkMatchers, silenceSelects } from './silences';
 
 export interface Notifier {
@@ -112,7 +113,13 @@ export class AlertEngine {
     return this.serial(async () => {
       const now = this.deps.clock();
       const changed = new Map<string, Alert>();
-      for (const { signal, origin } of items) {
+      let redDropped = 0;
+      for (const item of items) {
+        const origin = item.origin;
+        const { signal, dropped } = withoutRedEvidence(item.signal);
+        redDropped += dropped;
+        // Nothing but RED behind it: as if it never came (not even its bucket moves event time).
+        if (dropped > 0 && signal.evidence_total === 0) continue;
         const id = alertIdOfSignal(signal);
         const previous = changed.get(id) ?? this.alerts.get(id);
         const result = applySignal(previous, signal, { now, source: this.deps.source, ...(origin ? { origin } : {}) }, this.deps.lifecycle);
@@ -120,6 +127,7 @@ export class AlertEngine {
         this.signalsApplied++;
         if (result.alert !== previous) changed.set(id, result.alert);
       }
+      if (redDropped > 0) this.deps.logger.warn({ incidents: redDropped }, 'signals listed TLP:RED incidents; they were left out of the alerts');
       await this.persist([...changed.values()]);
       await this.runDue(now, false);
     });
