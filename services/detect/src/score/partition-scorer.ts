@@ -4,7 +4,7 @@
 // persists and emits, the benchmarks and the acceptance test drive it directly.
 import type { Attributes, Evidence, Observation } from '@tocsin/core';
 import { lastRowRunner, type DetectorRow, type LastRowRunner } from '@tocsin/detectors';
-import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, type Granularity } from '../buckets';
+import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, weekIndexOfDay, type Granularity } from '../buckets';
 import type { DetectorPlan, ResolvedDetector } from '../config';
 import type { DetectKeyState } from '@tocsin/core';
 import { FirstSeenRegistry } from '../emergence';
@@ -59,6 +59,33 @@ export interface ScorerStats {
   bucketsClosed: number;
   detectorRuns: number;
   detectorErrors: number;
+  /** Detector rows computed under a stated fallback (degenerate in-control model). */
+  detectorFallbacks: number;
+}
+
+/**
+ * The first complete bucket of a key's real history: its first day's bucket, or the next
+ * week when it started mid-week (a partial week would read as a drop).
+ */
+function firstFullBucket(granularity: Granularity, firstDay: number): number {
+  if (granularity === 'day') return firstDay;
+  const week = weekIndexOfDay(firstDay);
+  return firstDayOfWeek(week) === firstDay ? week : week + 1;
+}
+
+/** Mean count per period of the window before its last `chartPeriods` periods (the detector's baseline). */
+function baselineMean(counts: readonly number[], chartPeriods: number): number {
+  const n = counts.length - chartPeriods;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += counts[i]!;
+  return n > 0 ? sum / n : 0;
+}
+
+/** A sequential chart's row on a window shorter than its history (a young key): the same chart, on what there is. */
+function runOnWindow(detector: ResolvedDetector, counts: readonly number[], freq: number): DetectorRow | undefined {
+  const n = counts.length;
+  const rows = detector.detector.run({ counts, freq }, { ...detector.params, range: [n - detector.chartPeriods + 1, n] });
+  return rows[n - 1];
 }
 
 export class PartitionScorer {
@@ -90,7 +117,7 @@ export class PartitionScorer {
   private restoredClosedThrough = Number.NEGATIVE_INFINITY;
   /** Earliest first day of the restored keys: a floor for the stream's first day should the incidents topic have been trimmed. */
   private restoredFirstDay = Number.POSITIVE_INFINITY;
-  readonly stats: ScorerStats = { keys: 0, lateDropped: 0, replayedSkipped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
+  readonly stats: ScorerStats = { keys: 0, lateDropped: 0, replayedSkipped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0, detectorFallbacks: 0 };
 
   constructor(
     private readonly plan: () => DetectorPlan,
@@ -101,6 +128,8 @@ export class PartitionScorer {
      * event day (a backtest reading one ordered stream).
      */
     private readonly clockSource: 'records' | 'own' = 'own',
+    /** A detector row left its model for a stated fallback (e.g. an all-zero in-control baseline); callers rate-limit. */
+    private readonly onDetectorNote: (note: string, detectorId: string, topicKey: string) => void = () => {},
   ) {}
 
   /**
@@ -254,23 +283,33 @@ export class PartitionScorer {
       const ring = key.ring(granularity);
       for (const detector of plan.detectorsFor(key.dimType, key.dimKey, granularity)) {
         // Only real history: a key younger than the detector's window would be compared with zeros it never had.
+        // A sequential chart runs on the key's whole real history once it has min_history periods.
         const windowStart = index - detector.history + 1;
-        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) continue;
+        let length = detector.history;
+        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) {
+          length = index - firstFullBucket(granularity, key.firstDay) + 1;
+          if (length < detector.minHistory || length >= detector.history) continue;
+        }
         if (bucket.total < detector.minObserved) {
           // Cannot become a signal: skip the detector, keep the count for the metrics.
-          rows.push({ key, bucket, detector, row: { t: detector.history, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
+          rows.push({ key, bucket, detector, row: { t: length, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
           continue;
         }
-        const counts = ring.window(index, detector.history, this.scratch);
+        const counts = ring.window(index, length, this.scratch);
+        if (detector.maxBaselineMean !== Number.POSITIVE_INFINITY && baselineMean(counts, detector.chartPeriods) > detector.maxBaselineMean) continue;
         this.stats.detectorRuns++;
         let row: DetectorRow | undefined;
         try {
-          row = lastRowRunnerOf(detector)(counts, freq);
+          row = length === detector.history ? lastRowRunnerOf(detector)(counts, freq) : runOnWindow(detector, counts, freq);
         } catch (error) {
           // One key's bad fit must not stop the partition.
           this.stats.detectorErrors++;
           this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
           continue;
+        }
+        if (row?.note !== undefined) {
+          this.stats.detectorFallbacks++;
+          this.onDetectorNote(row.note, detector.detector.id, `${key.dimType}|${key.dimKey}`);
         }
         if (row) rows.push({ key, bucket, detector, row });
       }

@@ -84,7 +84,8 @@ export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Sign
 function familySignals(closed: ClosedBucket, rows: readonly ScoredRow[], ctx: SignalContext): Signal[] {
   const { plan } = ctx;
   const bucketStart = bucketStartIso(closed.granularity, closed.index);
-  const tests = rows.filter((r) => r.row.pValue !== null).length;
+  // Sequential charts are not BH hypotheses (see ScorableSignal.sequential).
+  const tests = rows.filter((r) => r.row.pValue !== null && !r.detector.sequential).length;
   const candidates: Candidate[] = [];
   for (const scored of rows) {
     const { row, key, detector } = scored;
@@ -100,6 +101,7 @@ function familySignals(closed: ClosedBucket, rows: readonly ScoredRow[], ctx: Si
       expected: row.expected,
       countries: countries.length,
       partners: partners.length,
+      ...(detector.sequential ? { sequential: true } : {}),
       scored,
     });
   }
