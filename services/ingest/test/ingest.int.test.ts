@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createKafkaBus, loadTaxonomy, partnerTopic, silentLogger, type DeadLetter, type IncidentEvent, type PartnerConfig } from '@tocsin/core';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
-import { consumeUntil, createProducer, testKafkaClient, type ConsumedMessage } from '../../../test/helpers/kafka';
+import { consumeUntil, createProducer, incidentsOf, testKafkaClient } from '../../../test/helpers/kafka';
 import { buildIngest } from '../src/app';
 import { ingestConfig } from '../src/config';
 import { decryptDeadLetterOriginal } from '../src/dead-letter';
@@ -69,9 +69,6 @@ async function createWorld(): Promise<TestWorld> {
   });
   return world;
 }
-
-/** The incident events among records of incidents.v1 (watermark control records carry the header tocsin-record). */
-const incidentsOf = (messages: readonly ConsumedMessage[]): ConsumedMessage[] => messages.filter((m) => m.headers['tocsin-record'] === undefined);
 
 const json = (world: TestWorld, id: string, overrides: Record<string, unknown> = {}) => ({
   key: id,
