@@ -54,7 +54,7 @@ export function asEvent(incident: Incident, revision = 1): IncidentEvent {
 export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: DetectorPlan, options: BacktestOptions = {}): BacktestResult {
   const getPlan = (): DetectorPlan => plan;
   const exploder = new Exploder(() => plan.dimensions, () => plan.allowedLatenessDays + 2);
-  const scorer = new PartitionScorer(getPlan, () => {}, 'own', options.changelog ?? false);
+  const scorer = new PartitionScorer(getPlan, () => {}, 'own', undefined, options.changelog ?? false);
   const signals: Signal[] = [];
   const scoredKeys = new Map<KeyState, { first: number; last: number }>();
   const advanceEvery = options.advanceEvery ?? 200;
@@ -78,6 +78,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
       }
       signals.push(...signalsForBucket(bucket, ctx));
     }
+    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
   };
 
@@ -91,14 +92,12 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
       scorer.apply(topicKey, { dimType: o.dim_type, dimKey: o.dim_key, attributes: o.attributes, weight: o.weight, day, evidence: o.evidence, ...(o.terms ? { terms: o.terms } : {}) }, offset++);
     }
     if (++count % advanceEvery === 0) {
-      signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
       close(scorer.advance());
       options.afterAdvance?.(scorer);
     }
     if (count % 50_000 === 0) exploder.prune();
   }
   // End of input: let the watermark pass every open bucket (a week is at most 7 days long).
-  signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
   if (options.closeAtEnd !== false) scorer.maxEventDay += plan.allowedLatenessDays + 8;
   close(scorer.advance());
   options.afterAdvance?.(scorer);

@@ -10,7 +10,7 @@
 import type { Evidence, OutgoingMessage } from '@tocsin/core';
 import { encodeEvent } from '@tocsin/core';
 import type { Granularity } from '../buckets';
-import type { KeyState } from './key-state';
+import { keepEarliest, type KeyState } from './key-state';
 import type { PartitionScorer } from './partition-scorer';
 
 const SEP = '\u001f';
@@ -82,9 +82,9 @@ export class EvidenceRestore {
       if (!key) continue;
       for (const { at, evidence } of items.values()) {
         const bucket = key.openBucket(at.granularity, at.index);
-        if (!bucket || bucket.evidence.length >= evidenceLimit || bucket.evidence.some((e) => e.incident_id === at.incidentId)) continue;
-        bucket.evidence.push(evidence);
-        attached++;
+        if (!bucket || bucket.evidence.some((e) => e.incident_id === at.incidentId)) continue;
+        // Kept in evidence order (earliest by event time, then incident id), as contribute() keeps it.
+        if (keepEarliest(bucket.evidence, evidence, evidenceLimit).kept) attached++;
       }
     }
     this.byKey.clear();

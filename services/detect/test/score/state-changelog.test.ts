@@ -9,9 +9,10 @@ const plan = testPlan();
 const START = 20_089; // 2025-01-01
 const topicKeyOf = (k: KeyState) => `${k.dimType}|${k.dimKey}`;
 
-function obs(day: number, n: number, weight: 1 | -1 = 1): ObservationInput {
+/** Incident n of a day happened n minutes after 01:00 (`minute` overrides): arrival order is event order unless a test says otherwise. */
+function obs(day: number, n: number, weight: 1 | -1 = 1, minute = n): ObservationInput {
   const evidence: Evidence = {
-    incident_id: `p:${day}-${n}`, partner: 'nl-police', country: 'NL', occurred_at: new Date(day * 86_400_000 + 3_600_000).toISOString(),
+    incident_id: `p:${day}-${n}`, partner: 'nl-police', country: 'NL', occurred_at: new Date(day * 86_400_000 + 3_600_000 + minute * 60_000).toISOString(),
     handling: { tlp: 'GREEN', source_reliability: 'A', information_credibility: '1' },
   };
   return { dimType: 'country', dimKey: 'NL', attributes: { country: 'NL' }, weight, day, evidence };
@@ -25,7 +26,7 @@ function compacted(messages: OutgoingMessage[]): Map<string, Buffer | null> {
 }
 
 function restore(records: Map<string, Buffer | null>): PartitionScorer {
-  const scorer = new PartitionScorer(() => plan, () => {}, 'own', true);
+  const scorer = new PartitionScorer(() => plan, () => {}, 'own', undefined, true);
   const evidence = new EvidenceRestore();
   for (const [key, value] of records) {
     const at = parseEvidenceRecordKey(key);
@@ -39,7 +40,7 @@ function restore(records: Map<string, Buffer | null>): PartitionScorer {
 
 describe('detect.state.v1 changelog', () => {
   it('writes each evidence item once, and the key record without evidence', () => {
-    const scorer = new PartitionScorer(() => plan, () => {}, 'own', true);
+    const scorer = new PartitionScorer(() => plan, () => {}, 'own', undefined, true);
     const written: OutgoingMessage[] = [];
     let offset = 0;
     for (let n = 0; n < 20; n++) {
@@ -59,7 +60,7 @@ describe('detect.state.v1 changelog', () => {
   });
 
   it('restores open buckets with their evidence, drops retracted items and closed buckets', () => {
-    const scorer = new PartitionScorer(() => plan, () => {}, 'own', true);
+    const scorer = new PartitionScorer(() => plan, () => {}, 'own', undefined, true);
     const written: OutgoingMessage[] = [];
     let offset = 0;
     for (let n = 0; n < 4; n++) scorer.apply('country|NL', obs(START, n), offset++);
@@ -79,5 +80,24 @@ describe('detect.state.v1 changelog', () => {
     expect(after.openBucket('day', START)).toBeUndefined();
     const live = [...compacted(written)].filter(([k, v]) => v !== null && parseEvidenceRecordKey(k)?.index === START && parseEvidenceRecordKey(k)?.granularity === 'day');
     expect(live).toEqual([]);
+  });
+
+  it('keeps the earliest evidence by event time: an earlier item that pushes one out deletes its record', () => {
+    const scorer = new PartitionScorer(() => plan, () => {}, 'own', undefined, true);
+    const written: OutgoingMessage[] = [];
+    let offset = 0;
+    // The bucket fills in arrival order, then earlier incidents arrive (reported late, still on time).
+    for (let n = 0; n < plan.evidenceLimit + 3; n++) scorer.apply('country|NL', obs(START, 100 + n, 1, 30 + n), offset++);
+    written.push(...changelogMessages(scorer, scorer.takeDirty(), topicKeyOf, 0));
+    for (let n = 0; n < 3; n++) scorer.apply('country|NL', obs(START, n), offset++);
+    written.push(...changelogMessages(scorer, scorer.takeDirty(), topicKeyOf, 0));
+
+    const before = scorer.keys.get('country|NL')!.openBucket('day', START)!;
+    expect(before.evidence.slice(0, 3).map((e) => e.incident_id)).toEqual(['p:20089-0', 'p:20089-1', 'p:20089-2']);
+    const live = [...compacted(written)].filter(([k, v]) => v !== null && parseEvidenceRecordKey(k)?.granularity === 'day').map(([k]) => parseEvidenceRecordKey(k)!.incidentId);
+    // The changelog holds exactly the bucket's evidence: the pushed-out items were deleted.
+    expect(live.sort()).toEqual(before.evidence.map((e) => e.incident_id).sort());
+    const after = restore(compacted(written)).keys.get('country|NL')!.openBucket('day', START)!;
+    expect(after.evidence.map((e) => e.incident_id)).toEqual(before.evidence.map((e) => e.incident_id));
   });
 });
