@@ -228,6 +228,25 @@ describe('memory bus limits', () => {
     expect([...keys]).toEqual(['live']);
   });
 
+  it('keeps every retained record in buffers of its own, never a slice pinning a shared pool block', async () => {
+    const bus = createMemoryBus();
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'feed', partitions: 1 }, { topic: 'state', partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
+    const producer = await bus.producer();
+    // A 300-byte value cut from an 8 KiB block (as Buffer.from() of a short string is cut from Node's pool).
+    const block = Buffer.alloc(8192, 'x');
+    for (const topic of ['feed', 'state']) {
+      await producer.send([{ topic, messages: [{ key: block.subarray(0, 5), value: block.subarray(100, 400) }, { key: 'k', value: 'short text' }] }]);
+    }
+    for (const topic of ['feed', 'state']) {
+      const kept: Buffer[] = [];
+      await bus.readToEnd(topic, (m) => void kept.push(m.key!, m.value!));
+      expect(kept).toHaveLength(4);
+      // The retained bytes are exactly the record's: 8 KiB per record would be 27x a 300-byte record.
+      for (const b of kept) expect(b.buffer.byteLength).toBe(b.length);
+    }
+  });
+
   it('caps a delete topic at retention.bytes once its groups have read it, and never drops unread records', async () => {
     const bus = createMemoryBus({ retentionBytes: 50_000 });
     onTestFinished(() => bus.close());
