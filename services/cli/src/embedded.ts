@@ -82,7 +82,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const ingest = buildIngest({
     bus, partners: scenario.partners, taxonomy,
     config: ingestConfig({ pseudonymKey: secrets.pseudonymKey, deadLetterKey: secrets.deadLetterKey }),
-    logger, clock: simulatedNow,
+    // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
+    logger, clock: simulatedNow, idleClock: Date.now,
   });
   const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
 

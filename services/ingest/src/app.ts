@@ -35,6 +35,13 @@ export interface IngestDeps {
   idleMs?: number;
   /** How often idleness is re-checked without a batch (marks re-sent when it changed). Default 5 s. */
   markTickMs?: number;
+  /**
+   * Processing time for the idle period of partner partitions (`idleMs`); default `clock`. The
+   * embedded demo passes the wall clock: its `clock` runs at days per second, so 30 s of it were
+   * 30 ms of real time and every partition between two batches counted as idle (the others' newest
+   * day then made its records late: 7 % of observations dropped in `npm start`).
+   */
+  idleClock?: () => number;
 }
 
 export interface IngestHealth {
@@ -62,6 +69,7 @@ const PRUNE_INTERVAL_MS = 60_000;
 
 export function buildIngest(deps: IngestDeps): Ingest {
   const { bus, config, clock } = deps;
+  const idleClock = deps.idleClock ?? clock;
   const log = deps.logger.child({ component: 'ingest' });
   const dedupe = new DedupeStore(config.retentionMs);
   const stats = new StatsCounter();
@@ -199,7 +207,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
     };
     sending++;
     await tickSend;
-    const now = clock();
+    const now = idleClock();
     try {
       // The bus splits this into requests under the broker's limits, sent one after another:
       // the batch is done (and may be committed) only when all are acknowledged. The watermark
@@ -254,7 +262,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
             counts.set(topic, offsets.size);
             for (const [p, end] of offsets) ends.set(`${topic}:${p}`, end);
           }
-          marks.assigned(gained, counts, ends, clock());
+          marks.assigned(gained, counts, ends, idleClock());
           await catchUp('assignment');
         }),
       onRevoked: async (lost: PartitionRef[]) => marks.revoked(lost),
@@ -266,7 +274,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
     let ticking = false;
     ticker = setInterval(() => {
       if (sending > 0 || ticking || !producer) return;
-      const messages = marks.tick(clock());
+      const messages = marks.tick(idleClock());
       if (messages.length === 0) return;
       ticking = true;
       tickSend = producer
