@@ -36,6 +36,8 @@ export interface ScoreBucketOptions {
    */
   tests?: number;
   policy?: SeverityPolicy;
+  /** False: no multiple-testing correction (config `method: none`), so no q-values. Default true. */
+  correct?: boolean;
 }
 
 export function scoreBucket<T extends ScorableSignal>(
@@ -43,7 +45,7 @@ export function scoreBucket<T extends ScorableSignal>(
   options: ScoreBucketOptions = {},
 ): ScoredSignal<T>[] {
   const policy = options.policy ?? DEFAULT_SEVERITY_POLICY;
-  const q = benjaminiHochberg(
+  const q = options.correct === false ? [] : benjaminiHochberg(
     candidates.map((c) => (c.sequential ? null : c.pValue)),
     options.tests,
   );

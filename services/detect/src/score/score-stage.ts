@@ -17,7 +17,7 @@ import { PartitionScorer, type ClosedBucket } from './partition-scorer';
 import { RECORD_HEADER, WATERMARK_RECORD, type WatermarkRecord } from '../watermark';
 import { noveltySignals } from './novelty';
 import { emergenceSignals } from './emergence-signals';
-import { metricPoints, signalsForBucket } from './signals';
+import { metricPoints, MULTIPLE_TESTING_FAMILIES, signalsForBucket } from './signals';
 import { FALLBACK_WARNING_INTERVAL_MS, RateLimitedWarnings } from './rate-limited-warnings';
 
 export const SCORE_GROUP = 'tocsin-detect-score';
@@ -204,12 +204,13 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     const closed: ClosedBucket[] = scorer.advance();
     const signals: Signal[] = [];
     const plan = deps.plan();
-    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k) };
-    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
+    // BH families independent of the observations partition count (1, 2, 3 or 6): see signals.ts.
+    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k), families: MULTIPLE_TESTING_FAMILIES };
     for (const bucket of closed) {
       signals.push(...signalsForBucket(bucket, ctx));
       if (deps.influx) for (const point of metricPoints(bucket)) deps.influx.write(point);
     }
+    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
     const dirty = scorer.takeDirty();
     const batches: TopicBatch[] = [];
