@@ -45,6 +45,27 @@ describe('AlertEngine', () => {
     await expect(app.engine.label('al_000000000000000000000000', { actor: 'x', label: 'false_positive' })).rejects.toSatisfy((e) => isAlertError(e, 'ALERT_NOT_FOUND'));
   });
 
+  it('EARS C1 and C2 firing on one dimension yield one alert, and one webhook, naming both', async () => {
+    const secret = generateSecret();
+    const receiver = await startReceiver({ secrets: () => [secret] });
+    const { app, bus } = await startTestApp({ overrides: { lifecycle: { groupWaitMs: 300 } } });
+    await app.subscriptions.create(admin, { agency: 'nl-police', agency_country: 'NL', endpoint_url: receiver.url, secret });
+    await publish(bus, makeSignal({ detector: 'ears-c1', severity: 'medium', rankScore: 22 }));
+    await publish(bus, makeSignal({ detector: 'ears-c2', severity: 'high', rankScore: 33 }));
+    await eventually(() => app.engine.stats().signals_applied === 2, 'both signals applied');
+    const { alerts } = app.engine.list();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.detectors.map((d) => d.id)).toEqual(['ears-c1', 'ears-c2']);
+    expect(alerts[0]).toMatchObject({ detector: { id: 'ears-c2' }, severity: 'high' });
+    expect(app.engine.list({ detector: 'ears-c1' }).total).toBe(1);
+    await eventually(() => receiver.received().length === 1, 'one webhook');
+    const body = JSON.parse(receiver.received()[0]!.body) as { type: string; data: { alert: { detectors: string[]; alert_id: string } } };
+    expect(body.type).toBe('alert.opened');
+    expect(body.data.alert).toMatchObject({ alert_id: alerts[0]!.id, detectors: ['ears-c1', 'ears-c2'] });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received()).toHaveLength(1);
+  });
+
   it('restores alerts, desk state and silences after a restart', async () => {
     const bus = createMemoryBus();
     const { app } = await startTestApp({ bus });
