@@ -231,7 +231,7 @@ function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cf
     severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : null;
   if (reason === null) return { alert, revised: false, reason: null };
   alert.revision = previous.revision + 1;
-  alert.history = [...previous.history, revisionEntry(alert, now, Date.parse(signal.bucket.end), reason)].slice(-MAX_HISTORY);
+  alert.history = [...previous.history, revisionEntry(alert, now, Date.parse(signal.bucket.start), reason)].slice(-MAX_HISTORY);
   alert.notify = schedule(alert, now, cfg);
   return { alert, revised: true, reason };
 }

@@ -73,9 +73,9 @@ describe('alert grouping', () => {
     expect(third).toMatchObject({ revised: true, reason: 'scope' });
     expect(valid(third.alert).history.map((h) => [h.reason, h.event_time])).toEqual([
       ['opened', `${day(20)}T00:00:00.000Z`],
-      ['detectors', `${day(22)}T00:00:00.000Z`],
-      ['severity', `${day(23)}T00:00:00.000Z`],
-      ['scope', `${day(24)}T00:00:00.000Z`],
+      ['detectors', `${day(21)}T00:00:00.000Z`],
+      ['severity', `${day(22)}T00:00:00.000Z`],
+      ['scope', `${day(23)}T00:00:00.000Z`],
     ]);
   });
 
