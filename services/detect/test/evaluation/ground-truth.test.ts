@@ -22,14 +22,14 @@ describe('detection against simulator ground truth', () => {
     expect(run.scoredKeys.size).toBeGreaterThan(400);
     expect(strong.length).toBeGreaterThanOrEqual(10);
 
-    const detectors = plan.config.count_detectors.map((d) => ({ id: d.detector, granularity: d.granularity }));
+    const detectors = plan.config.count_detectors.filter((d) => d.enabled !== false).map((d) => ({ id: d.detector, granularity: d.granularity }));
     const rows = evaluate(run.signals, trends, detectors, { include: (t) => strong.includes(t), maxDelayBuckets: 2, keyYears: keyYearsOf(run.scoredKeys) });
     const missed = strong.filter((t) => !rows.some((r) => r.delays[t.id] !== null && r.delays[t.id]! <= 2)).map((t) => t.id);
     expect(missed).toEqual([]);
     for (const row of rows) {
       expect.soft(row.falseAlarmsPerKeyYear, `${row.detector}/${row.granularity}`).toBeLessThanOrEqual(MAX_FALSE_ALARMS_PER_KEY_YEAR[row.granularity]);
     }
-    // The weekly EARS C1 alone catches them all: the desk's workhorse.
-    expect(rows.find((r) => r.detector === 'ears-c1' && r.granularity === 'week')!.detectionRate).toBe(1);
+    // The weekly EARS C2 alone catches them all: the desk's workhorse.
+    expect(rows.find((r) => r.detector === 'ears-c2' && r.granularity === 'week')!.detectionRate).toBe(1);
   });
 });
