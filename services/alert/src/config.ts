@@ -102,7 +102,7 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
   perEndpointConcurrency: 8,
   secretOverlapMs: DAY,
   retainFinishedMs: 7 * DAY,
-  ssrf: { allowCidrs: [], allowHosts: [], allowHttp: false },
+  ssrf: { allowCidrs: [], allowHosts: [], allowHttp: false, allowEndpoints: [] },
 };
 
 export interface ConfigOverrides {
@@ -192,6 +192,7 @@ export function alertConfigFromEnv(env: Record<string, string | undefined>): Ale
       ssrf: defined({
         allowCidrs: list('ALERT_SSRF_ALLOW_CIDRS'),
         allowHosts: list('ALERT_SSRF_ALLOW_HOSTS'),
+        allowEndpoints: list('ALERT_SSRF_ALLOW_ENDPOINTS'),
         allowHttp: env['ALERT_ALLOW_HTTP'] === undefined ? undefined : env['ALERT_ALLOW_HTTP'] === 'true',
       }),
     },

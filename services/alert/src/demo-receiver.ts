@@ -2,6 +2,9 @@
 // request's Standard Webhooks signature (our own verifier, the same algorithm
 // agencies implement), keeps the last N deliveries, and shows them at GET /
 // (HTML) and GET /deliveries (JSON). Scriptable answers let tests make it fail.
+// Anyone on loopback can POST anything to it, so nothing it stores is trusted:
+// bodies are shown as text when they are not JSON, and a failing request is
+// answered 500 and reported instead of escaping into the process.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verify, type VerifyResult } from './delivery/signing';
@@ -29,6 +32,8 @@ export interface DemoReceiverOptions {
   respond?: (req: { id: string; verified: boolean; attempt: number }) => { status: number; headers?: Record<string, string> };
   /** Clock for timestamp tolerance, seconds. */
   nowSeconds?: () => number;
+  /** Told about a request the receiver failed to handle (answered 500). */
+  onError?: (err: unknown) => void;
 }
 
 export interface DemoReceiver {
@@ -41,6 +46,25 @@ export interface DemoReceiver {
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The `type` of a JSON event body, or null when the body is not one. */
+function eventType(body: string): string | null {
+  try {
+    const type = (JSON.parse(body) as { type?: unknown } | null)?.type;
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A stored body for the page: pretty JSON when it parses, else the text as received. */
+function displayBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 export async function startDemoReceiver(options: DemoReceiverOptions): Promise<DemoReceiver> {
   const keep = options.keep ?? 50;
   const log: ReceivedWebhook[] = [];
@@ -48,6 +72,20 @@ export async function startDemoReceiver(options: DemoReceiverOptions): Promise<D
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  function fail(res: ServerResponse, err: unknown): void {
+    options.onError?.(err);
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET') return show(req, res);
     if (req.method !== 'POST') {
       res.writeHead(405).end();
@@ -60,33 +98,35 @@ export async function startDemoReceiver(options: DemoReceiverOptions): Promise<D
       if (size <= 1_000_000) chunks.push(c);
     });
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const result: VerifyResult = verify(options.secrets(), req.headers, body, nowSeconds());
-      const id = String(req.headers['webhook-id'] ?? '');
-      const attempt = (attemptsById.get(id) ?? 0) + 1;
-      attemptsById.set(id, attempt);
-      const answer = options.respond?.({ id, verified: result.ok, attempt }) ?? { status: result.ok ? 204 : 401 };
-      let type: string | null = null;
       try {
-        type = (JSON.parse(body) as { type?: string }).type ?? null;
-      } catch {
-        type = null;
+        record(req, res, Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        fail(res, err);
       }
-      log.push({
-        id,
-        timestamp: Number(req.headers['webhook-timestamp'] ?? 0),
-        signature: String(req.headers['webhook-signature'] ?? ''),
-        received_at: new Date().toISOString(),
-        verified: result.ok,
-        ...(result.ok ? {} : { reason: result.reason }),
-        status: answer.status,
-        type,
-        body,
-      });
-      if (log.length > keep) log.splice(0, log.length - keep);
-      res.writeHead(answer.status, answer.headers).end();
     });
-  });
+    req.on('error', (err) => fail(res, err));
+  }
+
+  function record(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const result: VerifyResult = verify(options.secrets(), req.headers, body, nowSeconds());
+    const id = String(req.headers['webhook-id'] ?? '');
+    const attempt = (attemptsById.get(id) ?? 0) + 1;
+    attemptsById.set(id, attempt);
+    const answer = options.respond?.({ id, verified: result.ok, attempt }) ?? { status: result.ok ? 204 : 401 };
+    log.push({
+      id,
+      timestamp: Number(req.headers['webhook-timestamp'] ?? 0),
+      signature: String(req.headers['webhook-signature'] ?? ''),
+      received_at: new Date().toISOString(),
+      verified: result.ok,
+      ...(result.ok ? {} : { reason: result.reason }),
+      status: answer.status,
+      type: eventType(body),
+      body,
+    });
+    if (log.length > keep) log.splice(0, log.length - keep);
+    res.writeHead(answer.status, answer.headers).end();
+  }
 
   function show(req: IncomingMessage, res: ServerResponse): void {
     if (req.url === '/deliveries') {
@@ -95,7 +135,7 @@ export async function startDemoReceiver(options: DemoReceiverOptions): Promise<D
     }
     const rows = [...log]
       .reverse()
-      .map((w) => `<tr><td>${escapeHtml(w.received_at)}</td><td>${escapeHtml(w.id)}</td><td>${escapeHtml(w.type ?? '?')}</td><td>${w.verified ? 'verified' : `REJECTED (${escapeHtml(w.reason ?? '')})`}</td><td><details><summary>${w.body.length} bytes</summary><pre>${escapeHtml(JSON.stringify(JSON.parse(w.body || 'null'), null, 2))}</pre></details></td></tr>`)
+      .map((w) => `<tr><td>${escapeHtml(w.received_at)}</td><td>${escapeHtml(w.id)}</td><td>${escapeHtml(w.type ?? '?')}</td><td>${w.verified ? 'verified' : `REJECTED (${escapeHtml(w.reason ?? '')})`}</td><td><details><summary>${w.body.length} bytes</summary><pre>${escapeHtml(displayBody(w.body))}</pre></details></td></tr>`)
       .join('\n');
     res
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })

@@ -22,12 +22,18 @@ export interface AlertDemoOptions {
   agency?: string;
   country?: string;
   receiverPort?: number;
+  /** Told about a request the demo receiver failed to handle. */
+  onReceiverError?: (err: unknown) => void;
   overrides?: Partial<ConfigOverrides>;
 }
 
 export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDemo> {
   const secret = generateSecret();
-  const receiver = await startDemoReceiver({ secrets: () => [secret], ...(options.receiverPort !== undefined ? { port: options.receiverPort } : {}) });
+  const receiver = await startDemoReceiver({
+    secrets: () => [secret],
+    ...(options.receiverPort !== undefined ? { port: options.receiverPort } : {}),
+    ...(options.onReceiverError ? { onError: options.onReceiverError } : {}),
+  });
   const config = alertConfig({
     // A fresh key per run: the in-process bus forgets everything on exit anyway.
     operatorKeyBase64: randomBytes(32).toString('base64'),
@@ -39,7 +45,9 @@ export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDe
       retryBaseMs: 1_000,
       retryHorizonMs: 10 * 60_000,
       ...options.overrides?.delivery,
-      ssrf: { allowHttp: true, allowCidrs: ['127.0.0.0/8'], ...options.overrides?.delivery?.ssrf },
+      // Its own receiver and nothing else: loopback stays refused for every other port,
+      // so an agency cannot use the demo to probe local services.
+      ssrf: { allowHttp: true, allowEndpoints: [new URL(receiver.url).host], ...options.overrides?.delivery?.ssrf },
     },
   });
   const app = buildAlert({ bus: options.bus, config, logger: options.logger });

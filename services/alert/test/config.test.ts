@@ -5,11 +5,11 @@ const key = Buffer.alloc(32, 7).toString('base64');
 
 describe('alert configuration from the environment', () => {
   it('applies defaults and overrides, with a topic prefix', () => {
-    const c = alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, TOCSIN_TOPIC_PREFIX: 'x.', ALERT_RETRY_HORIZON_MS: '1000', ALERT_SSRF_ALLOW_CIDRS: '127.0.0.0/8, ::1/128', ALERT_ALLOW_HTTP: 'true' });
+    const c = alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, TOCSIN_TOPIC_PREFIX: 'x.', ALERT_RETRY_HORIZON_MS: '1000', ALERT_SSRF_ALLOW_CIDRS: '127.0.0.0/8, ::1/128', ALERT_SSRF_ALLOW_ENDPOINTS: '127.0.0.1:8081', ALERT_ALLOW_HTTP: 'true' });
     expect(c.topics).toMatchObject({ signals: 'x.signals.v1', deliveries: 'x.deliveries.v1', deadLetter: 'x.dead-letter.v1' });
     expect(c.delivery.retryHorizonMs).toBe(1000);
     expect(c.delivery.retryBaseMs).toBe(5000);
-    expect(c.delivery.ssrf).toEqual({ allowCidrs: ['127.0.0.0/8', '::1/128'], allowHosts: [], allowHttp: true });
+    expect(c.delivery.ssrf).toEqual({ allowCidrs: ['127.0.0.0/8', '::1/128'], allowHosts: [], allowHttp: true, allowEndpoints: ['127.0.0.1:8081'] });
     expect(c.lifecycle.groupWaitMs).toBe(30_000);
   });
 

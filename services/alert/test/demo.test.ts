@@ -19,4 +19,15 @@ describe('alert demo', () => {
     expect(page).toContain(got.id);
     expect(page).toContain('verified');
   });
+
+  it('allows only its own receiver on loopback, not other loopback ports (issue 9 finding 6)', async () => {
+    const demo = await startAlertDemo({ bus: createMemoryBus(), logger: silentLogger() });
+    onTestFinished(() => demo.stop());
+    const port = Number(new URL(demo.receiver.url).port);
+    const attempt = (endpoint_url: string) => demo.app.subscriptions.create({ kind: 'admin' }, { agency: 'nl-police', agency_country: 'NL', endpoint_url, filters: {} });
+    await expect(attempt(demo.receiver.url)).resolves.toBeDefined();
+    for (const url of [`http://127.0.0.1:${port + 1}/`, 'http://127.0.0.1:22/', `http://127.0.0.2:${port}/`, `http://[::7f00:1]:${port}/`]) {
+      await expect(attempt(url), url).rejects.toThrow(/loopback|private/);
+    }
+  });
 });

@@ -4,23 +4,26 @@
 // TOCSIN_DLQ_KEY. Decrypted originals may hold personal data: they go to stdout
 // only, never to a log.
 import { readFileSync } from 'node:fs';
-import { compileValidator, createKafkaBus, createLogger, decodeJson, kafkaConnectionFromEnv, TOPICS, type DeadLetter } from '@tocsin/core';
+import { compileValidator, createKafkaBus, createLogger, csvRow, decodeJson, kafkaConnectionFromEnv, TOPICS, type DeadLetter } from '@tocsin/core';
 import { decryptDeadLetterOriginal, parseKey } from '@tocsin/ingest';
 import type { CommandIo } from './io';
 
-const USAGE = `usage: tocsin dead-letter list [--reason R] [--partner P] [--limit N] [--file dead-letters.jsonl]
+const USAGE = `usage: tocsin dead-letter list [--reason R] [--partner P] [--limit N] [--format jsonl|csv] [--file dead-letters.jsonl]
        tocsin dead-letter show <id> [--file dead-letters.jsonl]   (needs TOCSIN_DLQ_KEY)`;
+
+const LIST_COLUMNS = ['id', 'produced_at', 'stage', 'partner', 'reason', 'pointer', 'row', 'message'] as const;
 
 interface Flags {
   reason?: string;
   partner?: string;
   limit: number;
+  format: 'jsonl' | 'csv';
   file?: string;
   positional: string[];
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { limit: 100, positional: [] };
+  const flags: Flags = { limit: 100, format: 'jsonl', positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) {
@@ -32,6 +35,10 @@ function parseFlags(argv: string[]): Flags {
     if (arg === '--reason') flags.reason = value;
     else if (arg === '--partner') flags.partner = value;
     else if (arg === '--file') flags.file = value;
+    else if (arg === '--format') {
+      if (value !== 'jsonl' && value !== 'csv') throw new Error('--format must be jsonl or csv');
+      flags.format = value;
+    }
     else if (arg === '--limit') {
       flags.limit = Number(value);
       if (!Number.isInteger(flags.limit) || flags.limit < 1) throw new Error('--limit must be a positive integer');
@@ -82,8 +89,13 @@ export async function runDeadLetterCommand(argv: string[], io: CommandIo, env: N
         .filter((d) => !flags.reason || d.reason === flags.reason)
         .filter((d) => !flags.partner || d.partner === flags.partner)
         .slice(-flags.limit);
-      for (const d of shown) {
-        io.stdout.write(`${JSON.stringify({ id: d.id, produced_at: d.produced_at, stage: d.stage, partner: d.partner, reason: d.reason, pointer: d.pointer, row: d.row, message: d.message })}\n`);
+      const rows = shown.map((d) => ({ id: d.id, produced_at: d.produced_at, stage: d.stage, partner: d.partner, reason: d.reason, pointer: d.pointer, row: d.row, message: d.message }));
+      if (flags.format === 'csv') {
+        // Messages quote feed values: csvRow keeps a value like "=HYPERLINK(...)" from running in a spreadsheet.
+        io.stdout.write(`${csvRow(LIST_COLUMNS)}\n`);
+        for (const r of rows) io.stdout.write(`${csvRow(LIST_COLUMNS.map((c) => r[c]))}\n`);
+      } else {
+        for (const r of rows) io.stdout.write(`${JSON.stringify(r)}\n`);
       }
       io.stderr.write(`${shown.length} of ${letters.length} dead letters\n`);
       return 0;

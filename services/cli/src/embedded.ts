@@ -3,7 +3,7 @@
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, loadTaxonomy, type Logger } from '@tocsin/core';
+import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, startAlertDemo } from '@tocsin/alert';
 import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
@@ -51,6 +51,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const secretsFile = join(options.varDir, 'demo-secrets.json');
   const secrets = loadEmbeddedSecrets(secretsFile, env);
   const startedAt = Date.now();
+  // One component's uncaught error degrades that component (health) instead of ending the process.
+  const guard = installProcessGuard({ logger });
 
   // The feed starts a year back so detectors have history by the time it reaches today.
   const scenarioStartMs = Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
@@ -73,21 +75,28 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   let simulationState: ComponentStatus['status'] = 'ok';
   let produced = 0;
   let simulatedTime = isoDay(scenarioStartMs);
-  const components = (): Record<string, ComponentStatus> => ({
-    simulator: { status: simulationState, stats: { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length } },
-    ingest: { status: 'ok', stats: ingest.stats() },
-    detect: { status: 'ok', stats: detect.stats() },
-    alert: { status: 'ok', stats: { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length } },
-  });
+  const components = (): Record<string, ComponentStatus> => {
+    const failures = guard.failures();
+    const part = (name: string, status: ComponentStatus['status'], stats: object): ComponentStatus =>
+      ({ status: guard.statusOf(name, status), stats: failures[name] ? { ...stats, uncaught_errors: failures[name] } : stats });
+    return {
+      simulator: part('simulator', simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length }),
+      ingest: part('ingest', 'ok', ingest.stats()),
+      detect: part('detect', 'ok', detect.stats()),
+      alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
+      desk: part('desk', 'ok', {}),
+      ...(failures[UNATTRIBUTED] ? { [UNATTRIBUTED]: part(UNATTRIBUTED, 'ok', {}) } : {}),
+    };
+  };
 
   // Alerting with a demo subscription of the demo agency, delivering to a local
   // receiver that verifies each webhook's signature.
   const demoAgency = secrets.apiKeys[1]?.record;
-  const alerts = await startAlertDemo({
-    bus, logger, agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
+  const alerts = await guard.run('alert', () => startAlertDemo({
+    bus, logger, onReceiverError: (err) => guard.report('alert', err), agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
     // Webhook secrets are encrypted at rest with the demo's own operator key.
     overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
-  });
+  }));
 
   // The server is up before the feed starts, so health answers from the first second.
   const app = await buildDeskServer({
@@ -98,17 +107,17 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
     ],
   });
-  await app.listen({ port: options.port, host: options.host });
+  await guard.run('desk', () => app.listen({ port: options.port, host: options.host }));
 
-  await ingest.start();
-  await detect.start();
-  const feed = runSimulation({
+  await guard.run('ingest', () => ingest.start());
+  await guard.run('detect', () => detect.start());
+  const feed = guard.run('simulator', () => runSimulation({
     bus, scenario, speed: options.speed, signal: simulation.signal,
     onProgress: (p) => {
       produced = p.produced;
       simulatedTime = p.simulatedTime;
     },
-  }).then(
+  })).then(
     () => logger.info('simulated feed finished'),
     (err: unknown) => {
       simulationState = 'degraded';
@@ -135,6 +144,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       await detect.stop();
       await alerts.stop();
       await bus.close();
+      guard.uninstall();
     },
   };
 }

@@ -61,4 +61,24 @@ describe('tocsin dead-letter', () => {
     const usage = io();
     expect(await runDeadLetterCommand(['burn'], usage.io, {})).toBe(2);
   });
+
+  it('exports the list as CSV with feed-quoted values neutralised (issue 9 finding 10)', async () => {
+    const letter = (id: string, message: string, partner: string) => ({
+      id, type: 'dead-letter', schema_version: 1, produced_at: '2026-11-01T00:00:00.000Z', source: 'ingest/test', stage: 'ingest', partner,
+      reason: 'unknown_code', message, pointer: '/method', row: 3,
+      origin: { topic: 'partner.x', partition: 0, offset: '7' },
+      original: { cipher: 'aes-256-gcm', key_id: 'k', iv_base64: '', tag_base64: '', data_base64: '', size: 0, truncated: false },
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'tocsin-dlq-')), 'dlq.jsonl');
+    writeFileSync(file, [
+      letter('partner.x:0:7', '=HYPERLINK("http://evil.example","click") is not a code of the methods taxonomy', '@partner'),
+      letter('partner.x:0:8', '-1+2 is not a code', 'fr-douane'),
+    ].map((l) => JSON.stringify(l)).join('\n'));
+    const list = io();
+    expect(await runDeadLetterCommand(['list', '--file', file, '--format', 'csv'], list.io, {})).toBe(0);
+    const lines = list.out().trimEnd().split('\n');
+    expect(lines[0]).toBe('id,produced_at,stage,partner,reason,pointer,row,message');
+    expect(lines[1]).toBe(`partner.x:0:7,2026-11-01T00:00:00.000Z,ingest,'@partner,unknown_code,/method,3,"'=HYPERLINK(""http://evil.example"",""click"") is not a code of the methods taxonomy"`);
+    expect(lines[2]).toBe("partner.x:0:8,2026-11-01T00:00:00.000Z,ingest,fr-douane,unknown_code,/method,3,'-1+2 is not a code");
+  });
 });

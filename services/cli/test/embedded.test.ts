@@ -22,7 +22,8 @@ describe('embedded pipeline (npm start)', () => {
       version: 'test', logger: silentLogger(), env: {},
     });
     onTestFinished(() => pipeline.stop());
-    const health = async () => (await (await fetch(`${pipeline.url}/api/health`)).json()) as Health;
+    const admin = pipeline.apiKeys[0]!.key;
+    const health = async () => (await (await fetch(`${pipeline.url}/api/health`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Health;
     expect((await health()).status).toBe('ok');
 
     const waitForAccepted = async (atLeast: number) => {
@@ -38,9 +39,26 @@ describe('embedded pipeline (npm start)', () => {
     const later = await waitForAccepted(first + 100);
     expect(later).toBeGreaterThan(first);
 
-    const admin = pipeline.apiKeys[0]!.key;
     const signals = await fetch(`${pipeline.url}/api/signals?limit=5`, { headers: { authorization: `Bearer ${admin}` } });
     expect(signals.status).toBe(200);
     expect((await fetch(`${pipeline.url}/api/signals`)).status).toBe(401);
+  }, 60_000);
+
+  it('survives hostile requests to the demo receiver and tells unauthenticated callers only status and version (issue 9 findings 1, 7)', async () => {
+    const pipeline = await startEmbedded({
+      port: 0, host: '127.0.0.1', seed: 7, speed: 1, days: 5, varDir: mkdtempSync(join(tmpdir(), 'tocsin-var-')),
+      version: 'test', logger: silentLogger(), env: {},
+    });
+    onTestFinished(() => pipeline.stop());
+    const open = await (await fetch(`${pipeline.url}/api/health`)).text();
+    expect(JSON.parse(open)).toEqual({ status: 'ok', version: 'test' });
+    expect(open).not.toContain(pipeline.demoReceiverUrl);
+    // The probe's repro: a body that is not JSON, then the receiver's page.
+    await fetch(pipeline.demoReceiverUrl, { method: 'POST', body: 'not json' });
+    expect((await fetch(pipeline.demoReceiverUrl)).status).toBe(200);
+    const admin = { authorization: `Bearer ${pipeline.apiKeys[0]!.key}` };
+    const health = (await (await fetch(`${pipeline.url}/api/health`, { headers: admin })).json()) as { status: string; components: Record<string, { status: string }> };
+    expect(health.components['alert']!.status).toBe('ok');
+    expect(health.status).toBe('ok');
   }, 60_000);
 });

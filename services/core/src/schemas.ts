@@ -42,6 +42,12 @@ export function schemaNames(): string[] {
     .sort();
 }
 
+/** Plain words for the patterns request schemas use, instead of the regular expression. */
+const PATTERN_MEANING: Record<string, string> = {
+  '^[^\\r\\n]*$': 'must be a single line (no CR or LF)',
+  '^\\S+$': 'must not contain spaces or line breaks (no leading or trailing blanks either)',
+};
+
 function describe(error: ErrorObject): ValidationIssue {
   let pointer = error.instancePath;
   let message = error.message ?? 'is invalid';
@@ -53,6 +59,8 @@ function describe(error: ErrorObject): ValidationIssue {
     const missing = String((error.params as { missingProperty?: string }).missingProperty);
     pointer = `${pointer}/${missing}`;
     message = 'is required';
+  } else if (error.keyword === 'pattern' && PATTERN_MEANING[String((error.params as { pattern?: string }).pattern)]) {
+    message = PATTERN_MEANING[String((error.params as { pattern?: string }).pattern)]!;
   } else if (error.keyword === 'enum') {
     const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
     message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -6,9 +6,11 @@ export const API_ERROR_CODES = {
   not_found: { status: 404, doc: 'No such route or resource (resources of other agencies are also reported as not found).' },
   bad_request: { status: 400, doc: 'The request body or query is invalid; the message names the field.' },
   conflict: { status: 409, doc: 'The resource changed or already exists.' },
+  request_timeout: { status: 408, doc: 'The request was not received within the request timeout.' },
   payload_too_large: { status: 413, doc: 'The body is larger than the 1 MiB limit.' },
   unsupported_media_type: { status: 415, doc: 'Bodies must be application/json.' },
-  rate_limited: { status: 429, doc: 'Too many requests for this key; retry after the Retry-After header.' },
+  rate_limited: { status: 429, doc: 'Too many requests for this key, or too many bad keys from this address; retry after the Retry-After header.' },
+  headers_too_large: { status: 431, doc: 'The request headers are larger than the server accepts (16 KiB).' },
   unavailable: { status: 503, doc: 'A component this route needs is not running in this process.' },
   internal: { status: 500, doc: 'Unexpected failure; details are in the server log under the request id.' },
 } as const;

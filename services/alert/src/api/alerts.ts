@@ -49,7 +49,7 @@ export function alertRoutes(deps: AlertApiDeps): DeskRoutes {
       },
     },
     register(app, context) {
-      const guard = { preHandler: context.requireScope(scope) };
+      const guard = { onRequest: context.requireScope(scope) };
 
       app.get('/api/alerts', guard, async (request) => {
         const principal = context.principalOf(request);

@@ -23,7 +23,7 @@ export function deliveryRoutes(deps: AlertApiDeps): DeskRoutes {
       },
     },
     register(app, context) {
-      app.get('/api/deliveries/dead-letter', { preHandler: context.requireScope('admin') }, async (request) => {
+      app.get('/api/deliveries/dead-letter', { onRequest: context.requireScope('admin') }, async (request) => {
         const principal = context.principalOf(request);
         const limit = limitParam(request.query as Query, DEAD_LETTER_PAGE.default, DEAD_LETTER_PAGE.max);
         return { deliveries: deps.deliveries.deadLetters(scopeOf(principal, agencyParam(request.query)), limit) };

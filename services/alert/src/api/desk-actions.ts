@@ -50,7 +50,7 @@ export function deskActionRoutes(deps: AlertApiDeps): DeskRoutes {
       },
     },
     register(app, context) {
-      const guard = { preHandler: context.requireScope(scope) };
+      const guard = { onRequest: context.requireScope(scope) };
       const idOf = (request: { params: unknown }): string => (request.params as { id: string }).id;
 
       app.post('/api/alerts/:id/acknowledge', guard, async (request) => {

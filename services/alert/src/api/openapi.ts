@@ -3,7 +3,7 @@
 // shapes for the API (views) are described here.
 import { errorResponse } from '@tocsin/desk';
 
-export type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '413' | '429' | '503';
+export type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '413' | '415' | '429' | '503';
 
 const ERROR_TEXT: Record<ErrorStatus, string> = {
   '400': 'Invalid body or query; the message names the field (JSON pointer)',
@@ -12,6 +12,7 @@ const ERROR_TEXT: Record<ErrorStatus, string> = {
   '404': 'No such resource (resources of other agencies are reported as not found)',
   '409': 'The resource changed meanwhile',
   '413': 'Body larger than 1 MiB',
+  '415': 'Body is not application/json',
   '429': 'Rate limit of the key exceeded; see Retry-After',
   '503': 'Writing to the event log failed; retry after Retry-After',
 };
@@ -53,7 +54,9 @@ export function operation(spec: OperationSpec): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     [spec.ok.status]: spec.ok.schema ? { description: spec.ok.description, content: { 'application/json': { schema: spec.ok.schema } } } : { description: spec.ok.description },
   };
-  for (const status of new Set<ErrorStatus>(['401', '403', '429', ...spec.errors])) responses[status] = errorResponse(ERROR_TEXT[status]);
+  // Every route may refuse a query parameter it does not take (400); body routes also refuse size and media type.
+  const common: ErrorStatus[] = ['400', '401', '403', '429', ...(spec.body ? (['413', '415'] as const) : [])];
+  for (const status of new Set<ErrorStatus>([...common, ...spec.errors])) responses[status] = errorResponse(ERROR_TEXT[status]);
   return {
     tags: [spec.tag],
     summary: spec.summary,

@@ -99,7 +99,7 @@ export function subscriptionRoutes(deps: AlertApiDeps): DeskRoutes {
       },
     },
     register(app, context) {
-      const guard = { preHandler: context.requireScope(scope) };
+      const guard = { onRequest: context.requireScope(scope) };
       const scopeFor = (request: { query: unknown }, principal: Parameters<typeof scopeOf>[0]) => scopeOf(principal, agencyParam(request.query));
       const idOf = (request: { params: unknown }): string => (request.params as { id: string }).id;
 

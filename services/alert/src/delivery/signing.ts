@@ -24,6 +24,28 @@ export function secretBytes(secret: string): Buffer {
   return bytes;
 }
 
+/** Fewest distinct byte values a chosen secret must have (24 random bytes have ~23). */
+export const MIN_DISTINCT_SECRET_BYTES = 16;
+
+/**
+ * A secret an agency chose itself: well-formed, and random-looking. All-zero,
+ * few-valued or repeating byte strings (a password, a pattern) are refused,
+ * since anyone who guesses them can forge webhooks.
+ */
+export function checkChosenSecret(secret: string): Buffer {
+  const bytes = secretBytes(secret);
+  const distinct = new Set(bytes).size;
+  if (distinct < MIN_DISTINCT_SECRET_BYTES) {
+    throw new AlertError('SECRET_INVALID', `signing secret has only ${distinct} distinct byte values (at least ${MIN_DISTINCT_SECRET_BYTES}); use 24 to 64 random bytes`);
+  }
+  for (let period = 1; period <= bytes.length / 2; period++) {
+    if (bytes.subarray(period).equals(bytes.subarray(0, bytes.length - period))) {
+      throw new AlertError('SECRET_INVALID', `signing secret repeats a ${period}-byte pattern; use 24 to 64 random bytes`);
+    }
+  }
+  return bytes;
+}
+
 export function sign(secret: string, id: string, timestampSeconds: number, body: string): string {
   const mac = createHmac('sha256', secretBytes(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
   return `v1,${mac}`;

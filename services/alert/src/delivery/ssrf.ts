@@ -5,15 +5,18 @@
 // ranges (RFC 6890 and friends) unless an operator allow-list names the host or a
 // CIDR containing the address. The check runs inside the socket's DNS lookup, so
 // the connection goes to exactly the address that was checked (no DNS rebinding
-// between check and connect).
+// between check and connect). IPv6 forms that embed an IPv4 address (mapped
+// ::ffff:a.b.c.d, compatible ::a.b.c.d, translated ::ffff:0:a.b.c.d) are judged
+// by the IPv4 address they carry, whatever notation the URL or DNS used.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { AlertError } from '../errors';
+import ipaddr from 'ipaddr.js';
+import { AlertError, isAlertError } from '../errors';
 
 /**
- * Ranges never reachable without an allow-list entry. IPv4-mapped IPv6
- * (::ffff:0:0/96) is not listed: such addresses are unwrapped and checked as
- * IPv4 (node's BlockList would otherwise match every IPv4 address against it).
+ * Ranges never reachable without an allow-list entry. IPv6 ranges that embed
+ * IPv4 (::ffff:0:0/96, ::/96 beyond :: and ::1, ::ffff:0:0:0/96) are not listed:
+ * their addresses are unwrapped and checked as IPv4.
  */
 const BLOCKED_V4 = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
@@ -32,9 +35,15 @@ export interface SsrfPolicy {
   allowHosts: readonly string[];
   /** Allow http:// URLs (default false: https only). */
   allowHttp: boolean;
+  /**
+   * Exact endpoints "ip:port" (IPv6 as "[ip]:port") allowed although their
+   * address is special-purpose: the demo's own receiver, and nothing else on
+   * that address. IP literals only, so no DNS answer can stand in for them.
+   */
+  allowEndpoints?: readonly string[];
 }
 
-export const DEFAULT_SSRF_POLICY: SsrfPolicy = { allowCidrs: [], allowHosts: [], allowHttp: false };
+export const DEFAULT_SSRF_POLICY: SsrfPolicy = { allowCidrs: [], allowHosts: [], allowHttp: false, allowEndpoints: [] };
 
 export type LookupFn = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -46,22 +55,39 @@ function buildList(ranges: ReadonlyArray<readonly [string, number]>, type: 'ipv4
   return list;
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d), if it is one. */
-function mappedV4(address: string): string | null {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1]!;
-  // The URL parser normalises [::ffff:169.254.169.254] to [::ffff:a9fe:a9fe].
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return null;
-  const hi = parseInt(hex[1]!, 16);
-  const lo = parseInt(hex[2]!, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/**
+ * The address a connection to `address` reaches, in canonical form with its
+ * family: the embedded IPv4 address for IPv6 forms that carry one. Null when
+ * `address` is not an IP address.
+ */
+export function effectiveAddress(address: string): { address: string; family: 'ipv4' | 'ipv6' } | null {
+  if (!ipaddr.isValid(address)) return null;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return { address: parsed.toString(), family: 'ipv4' };
+  const v6 = parsed as ipaddr.IPv6;
+  const p = v6.parts;
+  const zeros = (from: number, to: number): boolean => p.slice(from, to).every((x) => x === 0);
+  const mapped = zeros(0, 5) && p[5] === 0xffff; // ::ffff:a.b.c.d
+  const translated = zeros(0, 4) && p[4] === 0xffff && p[5] === 0; // ::ffff:0:a.b.c.d (RFC 6145)
+  // ::a.b.c.d (deprecated IPv4-compatible); :: and ::1 are IPv6's own unspecified and loopback.
+  const compatible = zeros(0, 6) && !(p[6] === 0 && p[7]! <= 1);
+  if (mapped || translated || compatible) {
+    const [hi, lo] = [p[6]!, p[7]!];
+    return { address: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 'ipv4' };
+  }
+  return { address: v6.toNormalizedString().replace(/%.*$/, ''), family: 'ipv6' };
+}
+
+/** "host:port" of a URL with the scheme's default port filled in; IPv6 hosts in brackets. */
+export function urlEndpoint(url: URL): string {
+  return `${url.hostname.toLowerCase()}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
 }
 
 export class SsrfGuard {
   private readonly blocked: BlockList;
   private readonly allowed: BlockList;
   private readonly allowHosts: Set<string>;
+  private readonly allowEndpoints: Set<string>;
 
   constructor(
     readonly policy: SsrfPolicy,
@@ -78,15 +104,34 @@ export class SsrfGuard {
       this.allowed.addSubnet(net, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
     }
     this.allowHosts = new Set(policy.allowHosts.map((h) => h.toLowerCase()));
+    this.allowEndpoints = new Set((policy.allowEndpoints ?? []).map((entry) => {
+      let url: URL | null = null;
+      try {
+        url = new URL(`http://${entry}`);
+      } catch {
+        url = null;
+      }
+      if (!url || !url.port || isIP(hostOf(url)) === 0 || url.host !== entry.toLowerCase()) {
+        throw new AlertError('CONFIG_INVALID', `SSRF endpoint allow-list entry ${JSON.stringify(entry)} is not an IP address with a port like 127.0.0.1:8081`);
+      }
+      return url.host;
+    }));
+  }
+
+  /** True when the URL names an endpoint the operator allowed exactly. */
+  private endpointAllowed(url: URL): boolean {
+    return this.allowEndpoints.size > 0 && this.allowEndpoints.has(urlEndpoint(url));
   }
 
   /** Why `address` may not be contacted, or null when it may. */
   addressRefusal(address: string): string | null {
-    const v4 = mappedV4(address);
-    const effective = v4 ?? address;
-    const family = isIP(effective) === 4 ? 'ipv4' : 'ipv6';
-    if (this.allowed.check(effective, family)) return null;
-    if (this.blocked.check(effective, family)) return `address ${address} is in a private, loopback, link-local or reserved range`;
+    const effective = effectiveAddress(address);
+    if (!effective) return `${JSON.stringify(address)} is not an IP address`;
+    if (this.allowed.check(effective.address, effective.family)) return null;
+    if (this.blocked.check(effective.address, effective.family)) {
+      const embedded = effective.family === 'ipv4' && isIP(address) === 6 ? ` (IPv4 ${effective.address})` : '';
+      return `address ${address}${embedded} is in a private, loopback, link-local or reserved range`;
+    }
     return null;
   }
 
@@ -103,7 +148,7 @@ export class SsrfGuard {
     }
     if (url.username || url.password) throw new AlertError('ENDPOINT_REFUSED', 'endpoint URL must not carry credentials', { pointer: '/endpoint_url' });
     const host = hostOf(url);
-    if (isIP(host) !== 0) {
+    if (isIP(host) !== 0 && !this.endpointAllowed(url)) {
       const refusal = this.addressRefusal(host);
       if (refusal) throw new AlertError('ENDPOINT_REFUSED', `endpoint refused: ${refusal}`, { pointer: '/endpoint_url' });
     }
@@ -133,7 +178,14 @@ export class SsrfGuard {
   /** Full check of a URL, including DNS, for the subscriptions API at registration time. */
   async checkEndpoint(raw: string): Promise<URL> {
     const url = this.checkUrl(raw);
-    await this.resolve(hostOf(url));
+    if (this.endpointAllowed(url)) return url;
+    await this.resolve(hostOf(url)).catch((cause: unknown) => {
+      if (isAlertError(cause)) throw cause;
+      // At registration a name that does not resolve is the caller's mistake (400);
+      // at delivery the same failure is a network error the sender retries.
+      const code = (cause as { code?: unknown } | null)?.code;
+      throw new AlertError('ENDPOINT_REFUSED', `host ${hostOf(url)} cannot be resolved${typeof code === 'string' ? ` (${code})` : ''}`, { cause, pointer: '/endpoint_url' });
+    });
     return url;
   }
 

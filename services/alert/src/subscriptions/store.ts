@@ -7,7 +7,7 @@
 import type { Bus, Logger, Producer, SubscriptionFilters, WebhookSubscription } from '@tocsin/core';
 import { compileValidator, decodeJson, encodeEvent } from '@tocsin/core';
 import { decrypt, encrypt, type OperatorKey } from '../crypto/cipher';
-import { generateSecret, secretBytes } from '../delivery/signing';
+import { checkChosenSecret, generateSecret } from '../delivery/signing';
 import type { SsrfGuard } from '../delivery/ssrf';
 import { AlertError } from '../errors';
 import { randomId } from '../ids';
@@ -95,7 +95,7 @@ export class SubscriptionStore {
     }
     await this.deps.guard.checkEndpoint(input.endpoint_url);
     const secret = input.secret ?? generateSecret();
-    secretBytes(secret);
+    checkChosenSecret(secret);
     const now = this.now();
     const id = randomId('sub');
     const record: WebhookSubscription = {
@@ -168,7 +168,7 @@ export class SubscriptionStore {
   async rotateSecret(scope: Scope, id: string, options: { overlapMs?: number; secret?: string } = {}): Promise<{ subscription: SubscriptionView; secret: string }> {
     const current = this.owned(scope, id);
     const secret = options.secret ?? generateSecret();
-    secretBytes(secret);
+    checkChosenSecret(secret);
     const nowMs = this.deps.clock();
     const now = new Date(nowMs).toISOString();
     const overlap = options.overlapMs ?? this.deps.secretOverlapMs;

@@ -11,6 +11,7 @@ import { buildDeskServer, createApiKey, createApiKeyStore, type ApiKeyRecord, ty
 import { alertApiRoutes } from '../../src/api/index';
 import { buildAlert } from '../../src/app';
 import { alertConfig, topicsWithPrefix, type ConfigOverrides } from '../../src/config';
+import type { LookupFn } from '../../src/delivery/ssrf';
 
 export const AGENCIES = {
   own: { agency: 'nl-police', country: 'NL' },
@@ -65,6 +66,10 @@ export interface HarnessOptions {
   delivery?: ConfigOverrides['delivery'];
   /** Extra agencies, each given an alerts:read key (readerAuth(agency)). */
   readers?: ReadonlyArray<{ agency: string; country: string }>;
+  /** Route modules served besides the alert API (e.g. the desk's health and signals). */
+  extraRoutes?: DeskRoutes[];
+  /** DNS for the SSRF guard (default: the system's). */
+  lookup?: LookupFn;
 }
 
 export async function apiHarness(options: HarnessOptions = {}) {
@@ -81,7 +86,8 @@ export async function apiHarness(options: HarnessOptions = {}) {
     delivery: { retryBaseMs: 100, retryMinDelayMs: 20, ...options.delivery, ssrf: { allowHttp: true, allowCidrs: ['127.0.0.0/8'], ...options.delivery?.ssrf } },
   });
   // One app at a time per bus (the subscription store is the topic's only writer); restart() replaces it.
-  let app = buildAlert({ bus, config, logger: silentLogger() });
+  const build = () => buildAlert({ bus, config, logger: silentLogger(), ...(options.lookup ? { lookup: options.lookup } : {}) });
+  let app = build();
   await app.start();
   let appStopped = false;
   onTestFinished(async () => {
@@ -125,7 +131,7 @@ export async function apiHarness(options: HarnessOptions = {}) {
   // The rate limit (20/s, burst 60) has its own desk test; here each request sees a second pass.
   let fakeNow = 0;
   const serve = () =>
-    buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy })], clock: () => (fakeNow += 1000) });
+    buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...(options.extraRoutes ?? []), ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy })], clock: () => (fakeNow += 1000) });
   let server = await serve();
   onTestFinished(() => server.close());
 
@@ -137,7 +143,7 @@ export async function apiHarness(options: HarnessOptions = {}) {
     await server.close();
     await app.stop();
     appStopped = true;
-    app = buildAlert({ bus, config, logger: silentLogger() });
+    app = build();
     await app.start();
     appStopped = false;
     routes.length = 0;

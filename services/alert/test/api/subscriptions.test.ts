@@ -70,6 +70,19 @@ describe('subscriptions API', () => {
     expect((await create(h, { endpoint_url: receiver.url })).statusCode).toBe(201);
   });
 
+  it('answers 400 ENDPOINT_REFUSED for a host that does not resolve, on create and on change (issue 9 finding 6)', async () => {
+    const h = await apiHarness();
+    const receiver = await startReceiver();
+    const url = 'https://unresolvable.invalid/x';
+    const created = await create(h, { endpoint_url: url });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error.message).toMatch(/^\/endpoint_url: host unresolvable\.invalid cannot be resolved.*\(ENDPOINT_REFUSED\)$/);
+    const id = (await create(h, { endpoint_url: receiver.url })).json().subscription.id as string;
+    const changed = await h.server.inject({ method: 'PATCH', url: `/api/subscriptions/${id}`, headers: { ...h.auth('subscriptions:manage'), ...json }, payload: { endpoint_url: url } });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().error.message).toMatch(/\(ENDPOINT_REFUSED\)$/);
+  });
+
   it('returns the signing secret once and never again', async () => {
     const h = await apiHarness();
     const receiver = await startReceiver();

@@ -58,6 +58,39 @@ describe('SSRF guard', () => {
     await refusal(strict.checkEndpoint('not a url'));
   });
 
+  it('judges IPv6 forms that embed an IPv4 address by that address (issue 9 finding 6)', async () => {
+    const guard = new SsrfGuard(policy);
+    const embedded = [
+      '[::127.0.0.1]', '[::7f00:1]', '[::ffff:0:7f00:1]', '[::ffff:0:127.0.0.1]', '[0:0:0:0:0:ffff:7f00:1]',
+      '[::ffff:7f00:1]', '[::a9fe:a9fe]', '[::10.0.0.1]', '[::ffff:0:a00:1]', '[0000:0000:0000:0000:0000:0000:c0a8:0101]',
+    ];
+    for (const host of embedded) expect(await refusal(guard.checkEndpoint(`http://${host}/hook`)), host).toMatch(/IPv4 (127|169\.254|10|192\.168)\./);
+    // The same forms from DNS.
+    const lookup: LookupFn = async () => [{ address: '::ffff:0:7f00:1', family: 6 }];
+    expect(await refusal(new SsrfGuard(policy, lookup).checkEndpoint('http://sneaky.example/'))).toMatch(/IPv4 127\.0\.0\.1/);
+    // An embedded public address is as public as the address itself.
+    await expect(guard.checkEndpoint('http://[::ffff:93.184.216.34]/hook')).resolves.toBeInstanceOf(URL);
+    // Operator CIDRs apply to the embedded address too.
+    await expect(new SsrfGuard({ ...policy, allowCidrs: ['127.0.0.0/8'] }).checkEndpoint('http://[::7f00:1]/')).resolves.toBeInstanceOf(URL);
+  });
+
+  it('refuses a host name that does not resolve with ENDPOINT_REFUSED, not a bare DNS error', async () => {
+    const lookup: LookupFn = async (h) => { throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h}`), { code: 'ENOTFOUND' }); };
+    expect(await refusal(new SsrfGuard(policy, lookup).checkEndpoint('https://unresolvable.invalid/x'))).toMatch(/unresolvable\.invalid cannot be resolved \(ENOTFOUND\)/);
+  });
+
+  it('allows an exact endpoint (the demo receiver) without opening its address to other ports', async () => {
+    const guard = new SsrfGuard({ ...policy, allowEndpoints: ['127.0.0.1:4567', '[::1]:4568'] });
+    await expect(guard.checkEndpoint('http://127.0.0.1:4567/')).resolves.toBeInstanceOf(URL);
+    await expect(guard.checkEndpoint('http://[::1]:4568/x')).resolves.toBeInstanceOf(URL);
+    for (const url of ['http://127.0.0.1:4568/', 'http://127.0.0.2:4567/', 'http://127.0.0.1/', 'http://[::1]:4567/', 'http://[::ffff:127.0.0.1]:4567/', 'http://localhost:4567/']) {
+      await refusal(guard.checkEndpoint(url));
+    }
+    for (const entry of ['localhost:4567', '127.0.0.1', '127.0.0.1:x', 'http://127.0.0.1:1/']) {
+      expect(() => new SsrfGuard({ ...policy, allowEndpoints: [entry] }), entry).toThrow(/IP address with a port/);
+    }
+  });
+
   it('rejects a malformed allow-list entry at start-up', () => {
     expect(() => new SsrfGuard({ allowCidrs: ['127.0.0.1'], allowHosts: [], allowHttp: true })).toThrow(/CIDR/);
   });

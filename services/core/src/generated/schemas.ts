@@ -1913,6 +1913,9 @@ export interface SilenceRequest {
 
 export interface SubscriptionChangeRequest {
   endpoint_url?: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
 }
@@ -1969,6 +1972,9 @@ export interface SubscriptionRequest {
    * https:// URL the webhooks are POSTed to; checked against the SSRF guard.
    */
   endpoint_url: string;
+  /**
+   * One line of text.
+   */
   description?: string;
   filters?: SubscriptionFilters;
   /**

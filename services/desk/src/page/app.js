@@ -39,10 +39,14 @@ function renderPartners(ingest) {
 
 async function pollHealth() {
   try {
-    const res = await fetch('/api/health');
+    // Signed out, health says only status and version; a key adds component
+    // statuses, an admin key the counters behind the partner table.
+    const key = apiKey();
+    let res = await fetch('/api/health', key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    if (res.status === 401) res = await fetch('/api/health'); // a stale key: show what everyone sees
     const health = await res.json();
     const status = $('status');
-    status.textContent = `${health.status} · ${health.bus} bus · up ${health.uptime_s}s · v${health.version}`;
+    status.textContent = health.bus ? `${health.status} · ${health.bus} bus · up ${health.uptime_s}s · v${health.version}` : `${health.status} · v${health.version}`;
     status.className = `status ${health.status}`;
     const components = health.components || {};
     renderPartners(components.ingest && components.ingest.stats);

@@ -1,10 +1,16 @@
-// GET /api/health: liveness plus the live counters of every component running
-// in this process. Public (no key): it carries counts, never incident content.
+// GET /api/health: liveness for everyone, details for key holders. The public
+// answer is only { status, version } — "degraded" included, so monitors see
+// trouble — because component counters name partners, subscriber endpoints and
+// local URLs. Any valid key adds the process facts and each component's status;
+// an admin key adds the components' counters (`stats`), which concern every
+// agency. Components report { status, stats }; this route alone decides who
+// sees what, so new counters are admin-only by default.
+import { hasScope, type Principal } from '../auth/api-keys';
 import type { DeskRoutes } from '../server';
 
 export interface ComponentStatus {
   status: 'ok' | 'degraded' | 'stopped';
-  /** Component-specific counters, e.g. ingest's accepted/rejected per partner. */
+  /** Component-specific counters, e.g. ingest's accepted/rejected per partner (admin keys only). */
   stats: unknown;
 }
 
@@ -16,6 +22,14 @@ export interface HealthSource {
   clock?: () => number;
 }
 
+/** How much of health a caller sees. */
+export type HealthDetail = 'public' | 'status' | 'admin';
+
+export function healthDetailFor(principal: Principal | null): HealthDetail {
+  if (!principal) return 'public';
+  return hasScope(principal, 'admin') ? 'admin' : 'status';
+}
+
 export function healthRoutes(source: HealthSource): DeskRoutes {
   const clock = source.clock ?? Date.now;
   return {
@@ -24,8 +38,9 @@ export function healthRoutes(source: HealthSource): DeskRoutes {
       '/api/health': {
         get: {
           tags: ['health'],
-          summary: 'Liveness and live counters',
-          description: 'status is "ok" when every component is ok, "degraded" otherwise. Public: it carries counts only.',
+          summary: 'Liveness; details for key holders',
+          description: 'status is "ok" when every component is ok, "degraded" otherwise. Without a key: status and version only. With any valid key: also bus, start time, uptime and each component\'s status. With an admin key: also each component\'s counters (stats).',
+          security: [{}, { apiKey: [] }],
           responses: {
             '200': {
               description: 'Health',
@@ -33,14 +48,18 @@ export function healthRoutes(source: HealthSource): DeskRoutes {
                 'application/json': {
                   schema: {
                     type: 'object',
-                    required: ['status', 'version', 'bus', 'uptime_s', 'components'],
+                    required: ['status', 'version'],
                     properties: {
                       status: { type: 'string', enum: ['ok', 'degraded'] },
                       version: { type: 'string' },
-                      bus: { type: 'string', enum: ['kafka', 'memory'] },
-                      started_at: { type: 'string', format: 'date-time' },
-                      uptime_s: { type: 'number' },
-                      components: { type: 'object', additionalProperties: { type: 'object' } },
+                      bus: { type: 'string', enum: ['kafka', 'memory'], description: 'Key holders.' },
+                      started_at: { type: 'string', format: 'date-time', description: 'Key holders.' },
+                      uptime_s: { type: 'number', description: 'Key holders.' },
+                      components: {
+                        type: 'object',
+                        description: 'Key holders: { status } per component; admin keys: { status, stats }.',
+                        additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok', 'degraded', 'stopped'] }, stats: {} } },
+                      },
                     },
                   },
                 },
@@ -50,17 +69,19 @@ export function healthRoutes(source: HealthSource): DeskRoutes {
         },
       },
     },
-    register(app) {
-      app.get('/api/health', async () => {
+    register(app, context) {
+      app.get('/api/health', { onRequest: context.acceptKey() }, async (request) => {
         const components = source.components();
         const ok = Object.values(components).every((c) => c.status === 'ok');
+        const summary = { status: ok ? 'ok' : 'degraded', version: source.version };
+        const detail = healthDetailFor(request.principal);
+        if (detail === 'public') return summary;
         return {
-          status: ok ? 'ok' : 'degraded',
-          version: source.version,
+          ...summary,
           bus: source.bus,
           started_at: new Date(source.startedAt).toISOString(),
           uptime_s: Math.round((clock() - source.startedAt) / 1000),
-          components,
+          components: Object.fromEntries(Object.entries(components).map(([name, c]) => [name, detail === 'admin' ? c : { status: c.status }])),
         };
       });
     },

@@ -60,7 +60,7 @@ export function signalRoutes(source: SignalSource | null, redact: SignalRedactor
       },
     },
     register(app, context) {
-      app.get('/api/signals', { preHandler: context.requireScope('alerts:read') }, async (request) => {
+      app.get('/api/signals', { onRequest: context.requireScope('alerts:read') }, async (request) => {
         if (!source) throw new ApiError('unavailable', 'detection is not running in this process');
         const query = request.query as Record<string, string | undefined>;
         const limit = query['limit'] === undefined ? 100 : Number(query['limit']);
