@@ -1,5 +1,5 @@
 import { createMemoryBus, decodeJson, encodeEvent, silentLogger, type AlertAction, type Bus } from '@tocsin/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildAlert } from '../../src/app';
 import { generateSecret } from '../../src/delivery/signing';
 import { matcherSelects } from '../../src/engine/silences';
@@ -64,6 +64,26 @@ describe('AlertEngine', () => {
     expect(body.data.alert).toMatchObject({ alert_id: alerts[0]!.id, detectors: ['ears-c1', 'ears-c2'] });
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received()).toHaveLength(1);
+  });
+
+  it('opens and resolves in event time: weeks of wall clock do not resolve an alert, quiet buckets do', async () => {
+    const bus = createMemoryBus({ defaultPartitions: 3, maxRetryDelayMs: 100 });
+    let wall = Date.parse('2026-11-21T08:00:00Z');
+    const app = buildAlert({ bus, config: testConfig(), logger: silentLogger(), clock: () => wall });
+    await app.start();
+    onTestFinished(() => app.stop());
+    const other = { dimensionKey: 'DE>PL|land', attributes: { origin: 'DE', destination: 'PL', modality: 'land' } } as const;
+    await publish(bus, makeSignal({ day: '2026-11-02' }));
+    const alert = await eventually(() => app.engine.list().alerts[0], 'an alert');
+    wall += 30 * 86_400_000;
+    await publish(bus, makeSignal({ day: '2026-11-03', ...other }));
+    await eventually(() => app.engine.stats().signals_applied === 2, 'second signal');
+    await new Promise((r) => setTimeout(r, 1_100)); // a full scan of the engine's timer
+    expect(app.engine.get(alert.id).status).toBe('open');
+    // Days 3 and 4 quiet (N = 2): a signal of day 5 elsewhere closes the quiet span.
+    await publish(bus, makeSignal({ day: '2026-11-05', ...other }));
+    await eventually(() => app.engine.get(alert.id).status === 'resolved', 'resolved in event time');
+    expect(app.engine.get(alert.id).event_time).toEqual({ opened: '2026-11-02T00:00:00.000Z', resolved: '2026-11-05T00:00:00.000Z' });
   });
 
   it('restores alerts, desk state and silences after a restart', async () => {
