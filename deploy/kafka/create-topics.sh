@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates Tocsin's Kafka topics and ACLs with the standard Kafka CLI (kafka-topics.sh,
-# kafka-acls.sh). Idempotent: existing topics and ACLs are left as they are.
+# kafka-acls.sh), from a Kafka distribution or straight from the tools' jars (KAFKA_LIBS).
+# Idempotent: existing topics and ACLs are left as they are.
 #
 #   deploy/kafka/create-topics.sh topics              # Tocsin's own topics
 #   deploy/kafka/create-topics.sh partner <id>        # one partner agency: its topic and its write ACL
@@ -12,9 +13,13 @@
 #   KAFKA_BOOTSTRAP       bootstrap servers (default localhost:9092)
 #   KAFKA_ADMIN_CONFIG    client properties file of an admin principal (TLS/SASL), passed as --command-config
 #   KAFKA_BIN             folder of kafka-topics.sh / kafka-acls.sh (default: found on PATH)
+#   KAFKA_LIBS            folder of Kafka's tool jars, used instead of the scripts (java -cp); fetch one with
+#                         `npx tsx scripts/provision/kafka-tools.ts [version]`, which prints its path
 #   TOCSIN_PARTITIONS     partitions of the keyed pipeline topics (default 6; the parallelism limit of ingest/detect)
 #   TOCSIN_ALERT_PARTITIONS  partitions of alerts/deliveries/dead letters (default 3)
-#   TOCSIN_REPLICATION    replication factor (default 3) — TOCSIN_MIN_ISR min.insync.replicas (default 2)
+#   TOCSIN_REPLICATION    replication factor (default 3), or "auto": min(3, brokers in the cluster)
+#   TOCSIN_MIN_ISR        min.insync.replicas (default 2; with auto: replication - 1, at least 1)
+#                         A cluster with fewer brokers than TOCSIN_REPLICATION is refused before anything is created.
 #   TOCSIN_TOPIC_PREFIX   prefix of every Tocsin topic (default none; alert reads the same variable)
 # Service principals (SASL user names or TLS certificate CNs) default to User:tocsin-<service>;
 # override with TOCSIN_PRINCIPAL_INGEST / _DETECT / _ALERT / _DESK. A partner's principal is
@@ -31,9 +36,13 @@ BOOTSTRAP="${KAFKA_BOOTSTRAP:-localhost:9092}"
 PARTITIONS="${TOCSIN_PARTITIONS:-6}"
 ALERT_PARTITIONS="${TOCSIN_ALERT_PARTITIONS:-3}"
 REPLICATION="${TOCSIN_REPLICATION:-3}"
-MIN_ISR="${TOCSIN_MIN_ISR:-2}"
+MIN_ISR="${TOCSIN_MIN_ISR:-}"
 PREFIX="${TOCSIN_TOPIC_PREFIX:-}"
 BIN="${KAFKA_BIN:+${KAFKA_BIN%/}/}"
+# Size limits of every topic: the same as TOPIC_CONFIG_DEFAULTS in services/core/src/topics.ts
+# (records up to 2 MiB per batch; segments well above that, since a batch never spans two).
+MAX_MESSAGE_BYTES=2097152
+SEGMENT_BYTES=67108864
 INGEST="${TOCSIN_PRINCIPAL_INGEST:-User:tocsin-ingest}"
 DETECT="${TOCSIN_PRINCIPAL_DETECT:-User:tocsin-detect}"
 ALERT="${TOCSIN_PRINCIPAL_ALERT:-User:tocsin-alert}"
@@ -52,15 +61,72 @@ run() {
   fi
 }
 
+fail() {
+  echo "create-topics.sh: $*" >&2
+  exit 2
+}
+
+# The Kafka CLI: the distribution's scripts, or their main classes straight from the jars.
+if [[ -n "${KAFKA_LIBS:-}" ]]; then
+  JAVA="${JAVA_HOME:+${JAVA_HOME%/}/bin/}java"
+  # Same classes as bin/kafka-*.sh of the distribution; lean JVM flags, these run for seconds.
+  tool=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "${KAFKA_LIBS%/}/*")
+  TOPICS_CMD=("${tool[@]}" org.apache.kafka.tools.TopicCommand)
+  ACLS_CMD=("${tool[@]}" org.apache.kafka.tools.AclCommand)
+  API_VERSIONS_CMD=("${tool[@]}" org.apache.kafka.tools.BrokerApiVersionsCommand)
+else
+  TOPICS_CMD=("${BIN}kafka-topics.sh")
+  ACLS_CMD=("${BIN}kafka-acls.sh")
+  API_VERSIONS_CMD=("${BIN}kafka-broker-api-versions.sh")
+fi
+
+# Fails early, saying what is missing, instead of half-way through with "command not found".
+check_tools() {
+  if [[ -n "${KAFKA_LIBS:-}" ]]; then
+    [[ -d "$KAFKA_LIBS" ]] || fail "KAFKA_LIBS=$KAFKA_LIBS is not a folder (npx tsx scripts/provision/kafka-tools.ts fetches one and prints it)"
+    compgen -G "${KAFKA_LIBS%/}/kafka-tools-*.jar" >/dev/null || fail "KAFKA_LIBS=$KAFKA_LIBS holds no kafka-tools-<version>.jar"
+    command -v "$JAVA" >/dev/null || fail "java is needed to run the tools from KAFKA_LIBS (apt-get install -y openjdk-17-jre-headless)"
+  else
+    command -v "${TOPICS_CMD[0]}" >/dev/null || fail "${TOPICS_CMD[0]} not found: set KAFKA_BIN to the bin folder of a Kafka distribution, or KAFKA_LIBS to a folder of Kafka's tool jars (KAFKA_LIBS=\$(npx tsx scripts/provision/kafka-tools.ts))"
+  fi
+}
+
+# Brokers in the cluster, from the ApiVersions answer of each (one "(id: N ..." line per broker).
+count_brokers() {
+  local out
+  out="$("${API_VERSIONS_CMD[@]}" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" 2>/dev/null)" || fail "cannot reach the cluster at $BOOTSTRAP to count its brokers"
+  grep -c '(id: ' <<<"$out" || true
+}
+
+# Replication and min ISR must fit the cluster, or every acks=all write would fail later
+# with NOT_ENOUGH_REPLICAS (or the topic creation with INVALID_REPLICATION_FACTOR).
+check_replication() {
+  local brokers=3
+  if [[ "$DRY_RUN" == 0 ]]; then brokers="$(count_brokers)"; fi
+  if [[ "$REPLICATION" == auto ]]; then
+    REPLICATION=$((brokers < 3 ? brokers : 3))
+    ((REPLICATION >= 1)) || fail "the cluster at $BOOTSTRAP reports no broker"
+    MIN_ISR="${MIN_ISR:-$((REPLICATION > 1 ? REPLICATION - 1 : 1))}"
+  fi
+  MIN_ISR="${MIN_ISR:-2}"
+  [[ "$REPLICATION" =~ ^[1-9][0-9]*$ ]] || fail "TOCSIN_REPLICATION must be a positive number or auto, got \"$REPLICATION\""
+  [[ "$MIN_ISR" =~ ^[1-9][0-9]*$ ]] || fail "TOCSIN_MIN_ISR must be a positive number, got \"$MIN_ISR\""
+  ((MIN_ISR <= REPLICATION)) || fail "TOCSIN_MIN_ISR=$MIN_ISR is above TOCSIN_REPLICATION=$REPLICATION: no acks=all write could ever succeed"
+  if ((brokers < REPLICATION)); then
+    fail "replication factor $REPLICATION needs at least $REPLICATION brokers, but the cluster at $BOOTSTRAP has $brokers; nothing was created. For a smaller cluster set TOCSIN_REPLICATION=auto (min(3, brokers), min ISR one less) or TOCSIN_REPLICATION=$brokers TOCSIN_MIN_ISR=$(((brokers > 1) ? brokers - 1 : 1))"
+  fi
+}
+
 # topic <name> <partitions> <cleanup.policy> [retention days, -1 = forever] [extra --config k=v ...]
 topic() {
   local name="$PREFIX$1" partitions="$2" cleanup="$3" days="${4:--1}"
   shift 4 || shift $#
   local retention=-1
   if [[ "$days" != -1 ]]; then retention=$((days * DAY_MS)); fi
-  run "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --create --if-not-exists \
+  run "${TOPICS_CMD[@]}" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --create --if-not-exists \
     --topic "$name" --partitions "$partitions" --replication-factor "$REPLICATION" \
-    --config "cleanup.policy=$cleanup" --config "retention.ms=$retention" --config "min.insync.replicas=$MIN_ISR" "$@"
+    --config "cleanup.policy=$cleanup" --config "retention.ms=$retention" --config "min.insync.replicas=$MIN_ISR" \
+    --config "max.message.bytes=$MAX_MESSAGE_BYTES" --config "segment.bytes=$SEGMENT_BYTES" "$@"
 }
 
 # acl <principal> <operation...> -- <resource options>
@@ -73,7 +139,7 @@ acl() {
     shift
   done
   shift
-  run "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --add --allow-principal "$principal" "${operations[@]}" "$@"
+  run "${ACLS_CMD[@]}" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --add --allow-principal "$principal" "${operations[@]}" "$@"
 }
 
 create_topics() {
@@ -99,10 +165,11 @@ create_partner() {
   fi
   local principal="${TOCSIN_PARTNER_PRINCIPAL:-User:partner-$id}"
   # Kept 14 days: long enough to replay a feed after fixing its partner config. Ingest
-  # accepts records up to 256 KiB (TOCSIN_INGEST_MAX_RECORD_BYTES); the broker default 1 MiB is above it.
-  run "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --create --if-not-exists \
+  # accepts records up to 256 KiB (TOCSIN_INGEST_MAX_RECORD_BYTES); the topic takes up to 2 MiB.
+  run "${TOPICS_CMD[@]}" --bootstrap-server "$BOOTSTRAP" "${admin_config[@]}" --create --if-not-exists \
     --topic "partner.$id.incidents" --partitions 3 --replication-factor "$REPLICATION" \
-    --config cleanup.policy=delete --config "retention.ms=$((14 * DAY_MS))" --config "min.insync.replicas=$MIN_ISR"
+    --config cleanup.policy=delete --config "retention.ms=$((14 * DAY_MS))" --config "min.insync.replicas=$MIN_ISR" \
+    --config "max.message.bytes=$MAX_MESSAGE_BYTES" --config "segment.bytes=$SEGMENT_BYTES"
   acl "$principal" Write Describe -- --topic "partner.$id.incidents"
 }
 
@@ -110,21 +177,21 @@ create_acls() {
   # ingest: reads every partner topic (prefix), writes incidents and dead letters, re-reads
   # incidents.v1 to restore its de-duplication table.
   acl "$INGEST" Read Describe -- --topic partner. --resource-pattern-type prefixed
-  acl "$INGEST" Read Write Describe -- --topic "${PREFIX}incidents.v1"
-  acl "$INGEST" Write Describe -- --topic "${PREFIX}dead-letter.v1"
+  acl "$INGEST" Read Write Describe DescribeConfigs -- --topic "${PREFIX}incidents.v1"
+  acl "$INGEST" Write Describe DescribeConfigs -- --topic "${PREFIX}dead-letter.v1"
   # detect: incidents in, repartition through observations, state changelog, live config, signals out.
   acl "$DETECT" Read Describe -- --topic "${PREFIX}incidents.v1"
-  acl "$DETECT" Read Write Describe -- --topic "${PREFIX}detect.observations.v1"
-  acl "$DETECT" Read Write Describe -- --topic "${PREFIX}detect.state.v1"
+  acl "$DETECT" Read Write Describe DescribeConfigs -- --topic "${PREFIX}detect.observations.v1"
+  acl "$DETECT" Read Write Describe DescribeConfigs -- --topic "${PREFIX}detect.state.v1"
   acl "$DETECT" Read Describe -- --topic "${PREFIX}detector-config.v1"
-  acl "$DETECT" Write Describe -- --topic "${PREFIX}signals.v1"
-  acl "$DETECT" Write Describe -- --topic "${PREFIX}dead-letter.v1"
+  acl "$DETECT" Write Describe DescribeConfigs -- --topic "${PREFIX}signals.v1"
+  acl "$DETECT" Write Describe DescribeConfigs -- --topic "${PREFIX}dead-letter.v1"
   # alert: signals in; alerts, subscriptions and deliveries are its own changelogs (read to restore).
   acl "$ALERT" Read Describe -- --topic "${PREFIX}signals.v1"
-  acl "$ALERT" Read Write Describe -- --topic "${PREFIX}alerts.v1"
-  acl "$ALERT" Read Write Describe -- --topic "${PREFIX}subscriptions.v1"
-  acl "$ALERT" Read Write Describe -- --topic "${PREFIX}deliveries.v1"
-  acl "$ALERT" Write Describe -- --topic "${PREFIX}dead-letter.v1"
+  acl "$ALERT" Read Write Describe DescribeConfigs -- --topic "${PREFIX}alerts.v1"
+  acl "$ALERT" Read Write Describe DescribeConfigs -- --topic "${PREFIX}subscriptions.v1"
+  acl "$ALERT" Read Write Describe DescribeConfigs -- --topic "${PREFIX}deliveries.v1"
+  acl "$ALERT" Write Describe DescribeConfigs -- --topic "${PREFIX}dead-letter.v1"
   # desk: read-only views.
   acl "$DESK" Read Describe -- --topic "${PREFIX}signals.v1"
   acl "$DESK" Read Describe -- --topic "${PREFIX}alerts.v1"
@@ -138,24 +205,39 @@ create_acls() {
   for principal in "$INGEST" "$DETECT" "$ALERT" "$DESK"; do
     acl "$principal" Read Delete -- --group tocsin-reader- --resource-pattern-type prefixed
   done
+  # DescribeConfigs on the topics a service writes: its producer reads their max.message.bytes
+  # and segment.bytes to split sends under them (without it, 1 MiB or KAFKA_MAX_BATCH_BYTES is assumed).
   # Idempotent producers (acks=all): Kafka 3.0+ authorises them through topic Write (KIP-679);
   # older brokers also need IdempotentWrite on the cluster.
 }
 
 usage() {
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
+prepare() {
+  if [[ "$DRY_RUN" == 0 ]]; then check_tools; fi
+  if [[ "$1" != acls ]]; then check_replication; fi
+}
+
 case "${1:-}" in
-  topics) create_topics ;;
-  acls) create_acls ;;
+  topics)
+    prepare topics
+    create_topics
+    ;;
+  acls)
+    prepare acls
+    create_acls
+    ;;
   all)
+    prepare all
     create_topics
     create_acls
     ;;
   partner)
     [[ $# -eq 2 ]] || usage
+    prepare partner
     create_partner "$2"
     ;;
   *) usage ;;

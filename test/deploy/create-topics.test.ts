@@ -5,7 +5,7 @@
 // create-topics.int.test.ts runs the topic part for real against the test broker.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { TOPICS } from '@tocsin/core';
+import { TOPIC_CONFIG_DEFAULTS, TOPICS } from '@tocsin/core';
 import { describe, expect, it } from 'vitest';
 
 const script = join(import.meta.dirname, '../../deploy/kafka/create-topics.sh');
@@ -34,6 +34,21 @@ describe('deploy/kafka/create-topics.sh', () => {
     }
   });
 
+  it('gives every topic, partner topics too, the size limits the services create topics with', () => {
+    const limits = Object.entries(TOPIC_CONFIG_DEFAULTS).map(([name, value]) => `${name}=${value}`);
+    for (const command of [...created, dryRun(['partner', 'bka-de'])[0]!]) expect(option(command, '--config')).toEqual(expect.arrayContaining(limits));
+  });
+
+  it('with TOCSIN_REPLICATION=auto and no cluster to count (dry run), assumes 3 brokers: replication 3, min ISR 2', () => {
+    const auto = dryRun(['topics'], { TOCSIN_REPLICATION: 'auto' });
+    expect(new Set(auto.map((c) => option(c, '--replication-factor')[0]))).toEqual(new Set(['3']));
+    expect(auto.every((c) => option(c, '--config').includes('min.insync.replicas=2'))).toBe(true);
+  });
+
+  it('refuses a min ISR above the replication factor, saying why', () => {
+    expect(() => dryRun(['topics'], { TOCSIN_REPLICATION: '2', TOCSIN_MIN_ISR: '3' })).toThrow(/TOCSIN_MIN_ISR=3 is above TOCSIN_REPLICATION=2/);
+  });
+
   it('gives incidents, observations and state the same partition count (detect requires it)', () => {
     const partitions = (t: string) => option(byTopic.get(t)!, '--partitions')[0];
     expect(partitions('detect.observations.v1')).toBe(partitions('detect.state.v1'));
@@ -57,6 +72,10 @@ describe('deploy/kafka/create-topics.sh', () => {
     expect(access('User:tocsin-alert', 'Write')).toEqual(['alerts.v1', 'dead-letter.v1', 'deliveries.v1', 'subscriptions.v1']);
     expect(access('User:tocsin-desk', 'Write')).toEqual([]);
     expect(access('User:tocsin-ingest', 'Read')).toContain('partner.');
+    // Each service may read the size limits of exactly the topics it writes.
+    for (const service of ['ingest', 'detect', 'alert', 'desk']) {
+      expect(access(`User:tocsin-${service}`, 'DescribeConfigs'), service).toEqual(access(`User:tocsin-${service}`, 'Write'));
+    }
   });
 
   it('gives a partner one topic and write access to that topic only', () => {

@@ -1,7 +1,7 @@
 // Kafka helpers for integration tests. Every resource is cleaned up by an `onTestFinished`
 // hook registered where it is created, so call these inside a test, not in beforeAll.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type ConsumerConfig, type IHeaders, type KafkaMessage, type Producer, type ProducerConfig } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Consumer, type ConsumerConfig, type IHeaders, type KafkaMessage, type Producer, type ProducerConfig } from 'kafkajs';
 import { onTestFinished } from 'vitest';
 
 /**
@@ -113,4 +113,29 @@ export async function consumeUntil(
     await consumer.stop();
   }
   return received;
+}
+
+/**
+ * Joins `groupId` on `topic` with a partition assigner no Tocsin consumer offers, and stays in
+ * the group until the test ends. A consumer joining that group afterwards is refused by the
+ * broker with INCONSISTENT_GROUP_PROTOCOL, which kafkajs does not retry: a real way to make a
+ * service's consumer fail for good (as when two applications share a group id by mistake).
+ */
+export async function holdGroupWithForeignProtocol(brokers: string, groupId: string, topic: string): Promise<void> {
+  const name = 'TocsinTestForeignAssigner';
+  const foreign = () => ({
+    name,
+    version: 1,
+    async assign({ members }: { members: Array<{ memberId: string }> }) {
+      return members.map((m) => ({ memberId: m.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: {}, userData: Buffer.alloc(0) }) }));
+    },
+    protocol({ topics }: { topics: string[] }) {
+      return { name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+    },
+  });
+  const consumer = await createConsumer(brokers, { groupId, partitionAssigners: [foreign] });
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({ eachMessage: async () => {} });
+  await joined;
 }

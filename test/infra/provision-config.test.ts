@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cacheDir } from '../../scripts/provision/cache';
 import { renderInfluxdbConfig } from '../../scripts/provision/influxdb';
 import { newClusterId, renderKafkaServerProperties, renderLog4j2Config } from '../../scripts/provision/kafka';
-import { kafkaLibsDir, renderBrokerPom } from '../../scripts/provision/kafka-libs';
+import { kafkaLibsDir, kafkaToolsLibsDir, renderBrokerPom, renderToolsPom } from '../../scripts/provision/kafka-libs';
 import { freeLoopbackPorts } from '../../scripts/provision/ports';
 
 function parseProperties(text: string): Map<string, string> {
@@ -71,6 +71,10 @@ describe('renderBrokerPom', () => {
     expect(pom).toMatch(/<artifactId>kafka_2\.13<\/artifactId>\s*<version>4\.4\.0<\/version>/);
     expect(pom).toContain('<artifactId>log4j-slf4j-impl</artifactId>');
   });
+
+  it('asks for the command-line tools of the same version for create-topics.sh', () => {
+    expect(renderToolsPom('4.4.0')).toMatch(/<artifactId>kafka-tools<\/artifactId>\s*<version>4\.4\.0<\/version>/);
+  });
 });
 
 describe('cache location', () => {
@@ -78,6 +82,7 @@ describe('cache location', () => {
     expect(cacheDir({})).toMatch(/\/\.cache$/);
     expect(cacheDir({ TOCSIN_CACHE_DIR: '/var/cache/tocsin' })).toBe('/var/cache/tocsin');
     expect(kafkaLibsDir('/var/cache/tocsin', '4.4.0')).toBe('/var/cache/tocsin/kafka/4.4.0/libs');
+    expect(kafkaToolsLibsDir('/var/cache/tocsin', '4.4.0')).toBe('/var/cache/tocsin/kafka-tools/4.4.0/libs');
   });
 });
 

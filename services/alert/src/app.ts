@@ -97,7 +97,9 @@ export function buildAlert(deps: AlertDeps): AlertApp {
     guard,
     timeoutMs: config.delivery.requestTimeoutMs,
     maxRetryAfterMs: config.delivery.maxRetryAfterMs,
-    connectionsPerOrigin: config.delivery.perEndpointConcurrency,
+    // The global cap, not the per-agency one: a pool shared by all agencies at one origin
+    // must not make one agency's slow requests queue another agency's.
+    connectionsPerOrigin: config.delivery.concurrency,
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
   });
   const deliveries = new DeliveryService({

@@ -3,8 +3,8 @@
 // on ALERT_HTTP_HOST:ALERT_HTTP_PORT; returns its stop function. main.ts is the
 // process entry point around it.
 import { hostname } from 'node:os';
-import { createKafkaBus, createLogger, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
-import { buildDeskServer, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/desk';
+import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
+import { buildDeskServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/desk';
 import { alertApiRoutes } from './api';
 import { buildAlert } from './app';
 import { alertConfigFromEnv } from './config';
@@ -26,27 +26,33 @@ export async function runAlertService(env: Record<string, string | undefined> = 
   const port = httpPort(env['ALERT_HTTP_PORT']);
   const host = env['ALERT_HTTP_HOST'] ?? '127.0.0.1';
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
-  const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger });
+  // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts alert. It may
+  // fail while app.start() still runs, so stop() handles a half-started service.
+  const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
   const app = buildAlert({ bus, config, logger });
+  let http: Awaited<ReturnType<typeof buildDeskServer>> | undefined;
+  let statsTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(statsTimer);
+      await http?.close();
+      await app.stop();
+      await bus.close();
+    })());
+  const onConsumerFailure = exitOnConsumerFailure(logger, stop);
   await app.start();
   const startedAt = Date.now();
-  const http = await buildDeskServer({
+  http = await buildDeskServer({
     logger, version: VERSION, keys,
     routes: [
-      healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: app.stats() } }) }),
+      healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: app.stats() }, kafka: busComponent(bus.health()) }) }),
       ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy }),
     ],
   });
   await http.listen({ port, host });
   logger.info({ host, port }, 'alert API listening');
-  const statsTimer = setInterval(() => logger.info({ stats: app.stats() }, 'alert stats'), 60_000);
+  statsTimer = setInterval(() => logger.info({ stats: app.stats() }, 'alert stats'), 60_000);
   statsTimer.unref();
-  let stopping: Promise<void> | null = null;
-  return () =>
-    (stopping ??= (async () => {
-      clearInterval(statsTimer);
-      await http.close();
-      await app.stop();
-      await bus.close();
-    })());
+  return stop;
 }

@@ -29,6 +29,10 @@ const BENCHES: Record<string, { what: string; load: () => Promise<BenchFn> }> = 
       return ((options) => runDetectionBench({ ...options, alerting })) as BenchFn;
     },
   },
+  produce: {
+    what: 'Kafka bus sends split under small topic limits (2 MiB to 16 KiB) vs one bare kafkajs sendBatch per send',
+    load: async () => (await import('@tocsin/core/bench')).runProduceBench as BenchFn,
+  },
   alert: {
     what: 'webhook deliveries/s and signal→webhook latency vs a bare undici POST loop',
     load: async () => (await import('@tocsin/alert/bench')).runAlertBench as BenchFn,

@@ -17,6 +17,9 @@ commands:
                             score one count series (tocsin score --list)
   keys create --agency <id> --country <CC> --scope <scope>
                             make a per-agency API key
+  mapping check --mapping <partner.json> <file>
+                            dry-run a partner file through a mapping: accepted/rejected
+                            counts per reason with examples (tocsin mapping check --help)
   dead-letter list|show <id>
                             list rejected records; decrypt one's original (TOCSIN_DLQ_KEY)
   bench <ingest|detect|detection|alert>
@@ -32,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('@tocsin/simulator')).runSimulateCommand as Command,
   score: async () => (await import('@tocsin/detectors')).runScoreCommand as Command,
   keys: async () => (await import('./keys-command')).runKeysCommand,
+  mapping: async () => (await import('./mapping-command')).runMappingCommand,
   'dead-letter': async () => (await import('./dead-letter-command')).runDeadLetterCommand,
   bench: async () => (await import('./bench-command')).runBenchCommand,
 };

@@ -2,7 +2,11 @@
 export * from './generated/schemas';
 export * from './bus/types';
 export { createMemoryBus, type MemoryBusOptions } from './bus/memory';
-export { createKafkaBus, type KafkaBusOptions } from './bus/kafka';
+export { createKafkaBus, type KafkaBusOptions, type ConsumerFailure } from './bus/kafka';
+export { BusError, BUS_ERROR_CODES, type BusErrorCode } from './bus/errors';
+export { splitUnderLimits, recordBytes, RECORD_BATCH_OVERHEAD, type SendLimits } from './bus/produce-limits';
+export { KAFKA_DEFAULT_BATCH_BYTES, DEFAULT_MAX_REQUEST_BYTES, type ProduceLimitOptions } from './bus/kafka-limits';
+export { exitOnConsumerFailure, EXIT_CONSUMER_FAILED } from './service-exit';
 export { kafkaConnectionFromEnv, type KafkaConnection } from './bus/kafka-env';
 export { murmur2, partitionForKey } from './bus/partitioner';
 export * from './topics';
@@ -11,7 +15,7 @@ export { loadTaxonomy, TAXONOMY_KINDS, type Taxonomy, type TaxonomyKind } from '
 export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
 export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
 export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats, type MetricPoint } from './metrics/influx-writer';
-export { viewFor, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
+export { viewFor, viewerRevisions, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
 export { shareDecision, isLowGrade, incidentCountries, type ShareLevel, type Subscriber, type ShareRule, type ShareDecision } from './sharing/levels';
 export { CodedError } from './errors';
 export { installProcessGuard, UNATTRIBUTED, type ProcessGuard, type ProcessGuardOptions, type ComponentFailures } from './process-guard';

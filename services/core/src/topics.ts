@@ -13,6 +13,20 @@ export function partnerOfTopic(topic: string): string | null {
   return PARTNER_TOPIC_PATTERN.exec(topic)?.[1] ?? null;
 }
 
+/**
+ * Size limits every topic Tocsin creates gets (ensureTopics, deploy/kafka/create-topics.sh),
+ * so they do not depend on the broker's defaults (a test broker may have 1 MiB segments).
+ * The largest records Tocsin writes are incident events (a partner record is at most
+ * TOCSIN_INGEST_MAX_RECORD_BYTES, 256 KiB by default, before pseudonymisation) and dead
+ * letters (at most TOCSIN_DLQ_MAX_ORIGINAL_BYTES, 64 KiB, of original, base64): 2 MiB per
+ * record batch leaves room for both. A batch never spans segments, so segment.bytes is well
+ * above max.message.bytes. The producer splits every send under whatever the topic has.
+ */
+export const TOPIC_CONFIG_DEFAULTS = {
+  'max.message.bytes': String(2 * 1024 * 1024),
+  'segment.bytes': String(64 * 1024 * 1024),
+} as const;
+
 export interface TopicInfo {
   name: string;
   key: string;

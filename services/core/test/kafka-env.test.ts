@@ -24,5 +24,12 @@ describe('kafkaConnectionFromEnv', () => {
     expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
     expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT_MS: '100' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
     expect(kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT_MS: '6000' }).sessionTimeoutMs).toBe(6000);
+    expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_MAX_REQUEST_BYTES: '1MB' })).toThrow(/KAFKA_MAX_REQUEST_BYTES must be whole bytes/);
+    expect(() => kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_MAX_BATCH_BYTES: '100' })).toThrow(/KAFKA_MAX_BATCH_BYTES must be whole bytes from 1024/);
+  });
+
+  it('reads the produce size limits', () => {
+    expect(kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_MAX_REQUEST_BYTES: '1048576', KAFKA_MAX_BATCH_BYTES: '65536' }).limits).toEqual({ maxRequestBytes: 1_048_576, maxBatchBytes: 65_536 });
+    expect(kafkaConnectionFromEnv({ KAFKA_BROKERS: 'a:1' }).limits).toBeUndefined();
   });
 });

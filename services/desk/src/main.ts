@@ -3,10 +3,10 @@
 //   KAFKA_BROKERS=... TOCSIN_API_KEYS_FILE=keys.json [DESK_PORT=8080 DESK_HOST=0.0.0.0] tsx services/desk/src/main.ts
 // The keys file is a JSON array of key records (`tocsin keys create` prints them).
 import { hostname } from 'node:os';
-import { createKafkaBus, createLogger, kafkaConnectionFromEnv } from '@tocsin/core';
+import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv } from '@tocsin/core';
 import { createApiKeyStore } from './auth/api-keys';
 import { loadApiKeyRecords } from './auth/keys-file';
-import { healthRoutes } from './routes/health';
+import { busComponent, healthRoutes } from './routes/health';
 import { signalRoutes } from './routes/signals';
 import { buildDeskServer } from './server';
 import { createSignalFeed } from './signal-feed';
@@ -26,14 +26,23 @@ try {
 }
 
 const startedAt = Date.now();
-const bus = createKafkaBus({ ...settings.kafka, clientId: `tocsin-desk-${hostname()}`, logger: logger.child({ component: 'kafka' }) });
+// A consumer kafkajs gave up on: exit non-zero so the supervisor restarts the desk.
+const bus = createKafkaBus({
+  ...settings.kafka, clientId: `tocsin-desk-${hostname()}`, logger: logger.child({ component: 'kafka' }),
+  onConsumerFailure: (failure) => onConsumerFailure(failure),
+});
 const feed = createSignalFeed({ bus, groupId: `tocsin-desk-${hostname()}-${process.pid}`, logger });
 const app = await buildDeskServer({
   logger, version: VERSION, keys: createApiKeyStore(settings.keys),
   routes: [
-    healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ signals: { status: 'ok', stats: feed.stats() } }) }),
+    healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ signals: { status: 'ok', stats: feed.stats() }, kafka: busComponent(bus.health()) }) }),
     signalRoutes(feed),
   ],
+});
+const onConsumerFailure = exitOnConsumerFailure(logger, async () => {
+  await app.close();
+  await feed.stop();
+  await bus.close();
 });
 await feed.start();
 await app.listen({ port: settings.port, host: settings.host });

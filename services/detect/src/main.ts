@@ -1,13 +1,15 @@
 // Composition root for running detect as its own process (`tocsin service detect`, or directly):
 //   KAFKA_BROKERS=127.0.0.1:9092 [DETECTOR_CONFIG=path] [INFLUX_URL INFLUX_TOKEN INFLUX_ORG INFLUX_BUCKET INFLUX_API=v1|v2] npx tsx services/detect/src/main.ts
 // Stops gracefully on SIGTERM/SIGINT: in-flight batches finish and are committed.
-import { createInfluxWriter, createKafkaBus, createLogger, type InfluxWriter } from '@tocsin/core';
+import { createInfluxWriter, createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, type InfluxWriter, type KafkaConnection } from '@tocsin/core';
 import { buildDetect } from './app';
 import { loadPlan } from './config';
 import { DetectError } from './errors';
 
 export interface DetectEnv {
+  /** With the other KAFKA_* settings of kafkaConnectionFromEnv (TLS, SASL, size limits). */
   KAFKA_BROKERS?: string;
+  [setting: string]: string | undefined;
   DETECTOR_CONFIG?: string;
   INFLUX_URL?: string;
   INFLUX_TOKEN?: string;
@@ -19,8 +21,12 @@ export interface DetectEnv {
 
 export async function main(env: DetectEnv = process.env as DetectEnv): Promise<void> {
   const logger = createLogger('detect');
-  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new DetectError('ENV_INVALID', 'KAFKA_BROKERS is required, e.g. 127.0.0.1:9092');
+  let kafka: KafkaConnection;
+  try {
+    kafka = kafkaConnectionFromEnv(env);
+  } catch (error) {
+    throw new DetectError('ENV_INVALID', (error as Error).message);
+  }
   const api = env.INFLUX_API ?? 'v2';
   if (api !== 'v1' && api !== 'v2') throw new DetectError('ENV_INVALID', `INFLUX_API must be v1 or v2, not "${api}"`);
   const partitions = env.DETECT_PARTITIONS ? Number(env.DETECT_PARTITIONS) : 6;
@@ -31,7 +37,8 @@ export async function main(env: DetectEnv = process.env as DetectEnv): Promise<v
     if (!env.INFLUX_BUCKET) throw new DetectError('ENV_INVALID', 'INFLUX_BUCKET is required with INFLUX_URL (the database for INFLUX_API=v1)');
     influx = createInfluxWriter({ url: env.INFLUX_URL, token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, api, logger });
   }
-  const bus = createKafkaBus({ brokers, clientId: 'tocsin-detect', logger });
+  // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts detect.
+  const bus = createKafkaBus({ ...kafka, clientId: 'tocsin-detect', logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
   const detect = buildDetect({ bus, config: plan, logger, influx, partitions });
   let stopping: Promise<void> | null = null;
   const shutdown = (signal: string): Promise<void> =>
@@ -41,6 +48,7 @@ export async function main(env: DetectEnv = process.env as DetectEnv): Promise<v
       await influx?.close();
       await bus.close();
     })());
+  const onConsumerFailure = exitOnConsumerFailure(logger, () => shutdown('consumer failure'));
   process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
   process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
   await detect.start();

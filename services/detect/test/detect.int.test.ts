@@ -46,7 +46,8 @@ interface Harness {
   groups: { explode: string; score: string };
 }
 
-async function harness(): Promise<Harness> {
+/** `limits`: topic configs (e.g. a small max.message.bytes) for the topics detect writes, created before detect starts. */
+async function harness(limits?: Record<string, string>): Promise<Harness> {
   const id = randomUUID();
   const topics: DetectTopics = {
     incidents: `test-${id}-incidents`, observations: `test-${id}-observations`, state: `test-${id}-state`, config: `test-${id}-config`, signals: `test-${id}-signals`,
@@ -55,6 +56,13 @@ async function harness(): Promise<Harness> {
   onTestFinished(() => bus.close());
   // Three incidents partitions: the score stage closes buckets on the explode stage's watermarks (docs/detect.md, "Watermarks").
   await bus.ensureTopics([{ topic: topics.incidents, partitions: 3 }]);
+  if (limits) {
+    await bus.ensureTopics([
+      { topic: topics.observations, partitions: 3, config: limits },
+      { topic: topics.state, partitions: 3, config: { 'cleanup.policy': 'compact', ...limits } },
+      { topic: topics.signals, partitions: 3, config: limits },
+    ]);
+  }
   return { bus, topics, groups: { explode: `detect-explode-${id}`, score: `detect-score-${id}` } };
 }
 
@@ -126,6 +134,21 @@ describe('detect on Kafka and VictoriaMetrics', () => {
     expect(series).not.toBeNull();
     const surgeAt = Date.parse(nl.bucket.start);
     expect(series!.values[series!.timestamps.indexOf(surgeAt)]).toBe(nl.observed);
+  });
+
+  it('splits its observations, state and signals under small topic limits and finds the same signals', async () => {
+    // 64 KiB per record batch: one explode batch makes about 1 MB of observations, one score batch
+    // hundreds of KB of state snapshots (each up to about 27 KB here).
+    const h = await harness({ 'max.message.bytes': '65536' });
+    const events = scenario();
+    const expected = expectedIds(events);
+    const detect = detectOn(h);
+    await detect.start();
+    await publish(h, events);
+    await settled(h, [detect]);
+    expect(await signalIds(h, expected.length)).toEqual(expected);
+    const observations = [...(await h.bus.endOffsets(h.topics.observations)).values()].reduce((a, b) => a + Number(b), 0);
+    expect(observations).toBeGreaterThan(1000);
   });
 
   it('after a restart mid-stream neither loses nor repeats a signal', async () => {

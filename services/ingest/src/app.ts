@@ -15,7 +15,6 @@ import type { IngestConfig } from './config';
 import { DedupeStore, sourceHeaders, type DedupeStage } from './dedupe';
 import { encodeIncidentEvent, processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
 import { createPseudonymiser } from './pseudonymise';
-import { splitForSend } from './send-chunks';
 import { StatsCounter, UNKNOWN_PARTNER, type IngestStats } from './stats';
 
 export interface IngestDeps {
@@ -125,10 +124,12 @@ export function buildIngest(deps: IngestDeps): Ingest {
     }
     const now = clock();
     prune(now);
+    // Cached by the bus and read again from the broker every few minutes.
+    const maxEventBytes = producer ? await producer.maxRecordBytes(config.incidentsTopic) : undefined;
     // Sees the writes of batches still being sent (other partitions), so an incident seen
     // there gets the next revision, not the same one.
     const stage = dedupe.stage();
-    const context: ProcessContext = { ...base, dedupe: stage, now };
+    const context: ProcessContext = { ...base, dedupe: stage, now, ...(maxEventBytes !== undefined ? { maxEventBytes } : {}) };
     const outcomes: RecordOutcome[] = [];
     try {
       // processRecord does not throw for any input (a property test feeds it hostile bytes); if a
@@ -157,13 +158,12 @@ export function buildIngest(deps: IngestDeps): Ingest {
       throw new Error('ingest is not started');
     }
     try {
-      // One request after another: the batch is done (and may be committed) only when all are acknowledged.
-      for (const request of splitForSend([
+      // The bus splits this into requests under the broker's limits, sent one after another:
+      // the batch is done (and may be committed) only when all are acknowledged.
+      await producer.send([
         { topic: config.incidentsTopic, messages: incidents },
         { topic: config.deadLetterTopic, messages: deadLetters },
-      ])) {
-        await producer.send(request);
-      }
+      ]);
     } catch (error) {
       // A failed send must leave the state as if the batch never ran; what the broker did
       // write is read back from incidents.v1 before the next batch is processed.

@@ -12,6 +12,8 @@ export const DEAD_LETTER_REASONS = {
   bad_csv_row: 'A CSV data row has the wrong number of columns.',
   schema_violation: 'The decoded incident does not match schemas/incident.v1 (see pointer).',
   unknown_country: 'A country is neither an ISO 3166-1 code nor a known country name.',
+  missing_value: 'A field every incident needs has no value: its cell is empty or a missing-value token, and no constant, route or default fills it.',
+  multiple_values: 'A one-value field (e.g. origin) got several values from a split list column whose pick rule is "one".',
   unknown_code: 'A method, technology, commodity or category code is not in the taxonomy and has no code_map entry.',
   future_occurred_at: 'occurred_at lies further in the future than the allowed clock skew.',
   oversize_record: 'The record is larger than the configured maximum record size.',

@@ -8,3 +8,4 @@ export { processRecord, incidentKey, type ProcessContext, type RecordOutcome } f
 export { loadPartnersFile, validatePartners } from './partners';
 export { DedupeStore } from './dedupe';
 export type { IngestStats, PartnerStats } from './stats';
+export { checkMapping, formatMappingCheck, type MappingCheckOptions, type MappingCheckReport } from './mapping-check';

@@ -4,7 +4,7 @@
 // Configuration is checked before anything connects; SIGTERM/SIGINT stop gracefully
 // (finish the in-flight batch, commit it, leave the group). See docs/ingest.md.
 import { hostname } from 'node:os';
-import { createKafkaBus, createLogger, loadTaxonomy } from '@tocsin/core';
+import { createKafkaBus, createLogger, exitOnConsumerFailure, loadTaxonomy } from '@tocsin/core';
 import { buildIngest } from './app';
 import { loadIngestEnvironment } from './config';
 import { IngestError } from './errors';
@@ -38,8 +38,17 @@ const bus = createKafkaBus({
   clientId: `tocsin-ingest-${hostname()}-${process.pid}`,
   logger: logger.child({ component: 'kafka' }),
   topicRefreshMs: environment.topicRefreshMs,
+  // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts ingest.
+  onConsumerFailure: (failure) => onConsumerFailure(failure),
 });
 const ingest = buildIngest({ bus, partners, taxonomy, config: environment.config, logger, clock: Date.now });
+
+const onConsumerFailure = exitOnConsumerFailure(logger, async () => {
+  stopping = true;
+  clearInterval(statsTimer);
+  await ingest.stop();
+  await bus.close();
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

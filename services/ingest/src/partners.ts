@@ -2,6 +2,7 @@
 // Adding a partner is a new entry here, never code.
 import { readFileSync } from 'node:fs';
 import { compileValidator, type PartnerConfig } from '@tocsin/core';
+import { mappingProblems } from './decode/csv-mapping';
 import { IngestError } from './errors';
 
 /** Checks a parsed partners file: schema partner-config.v1 per entry, plus what a schema cannot say. */
@@ -20,17 +21,12 @@ export function validatePartners(data: unknown, origin = 'partners'): PartnerCon
     seen.add(partner.id);
     if (partner.format === 'csv') {
       if (!partner.csv) throw new IngestError('PARTNERS_INVALID', `${origin}/${index}/csv is required when format is csv`);
-      if (partner.csv.header === false) {
-        for (const [field, column] of Object.entries(partner.csv.columns)) {
-          if (column !== undefined && !/^[1-9][0-9]*$/.test(column)) {
-            throw new IngestError('PARTNERS_INVALID', `${origin}/${index}/csv/columns/${field} must be a 1-based column number when header is false`);
-          }
-        }
-      }
       if (partner.csv.delimiter !== undefined && partner.csv.delimiter === partner.csv.list_separator) {
         throw new IngestError('PARTNERS_INVALID', `${origin}/${index}/csv/list_separator must differ from the delimiter`);
       }
     }
+    const problem = mappingProblems(partner)[0];
+    if (problem !== undefined) throw new IngestError('PARTNERS_INVALID', `${origin}/${index}${problem}`);
     return partner;
   });
 }

@@ -5,10 +5,11 @@ import type { BusMessage, DeadLetter, Incident, IncidentEvent, PartnerConfig, Ta
 import type { IngestConfig } from './config';
 import { canonicalise, contentHashOfJson } from './content-hash';
 import { buildDeadLetter } from './dead-letter';
-import { decodeCsvRecord } from './decode/csv';
+import { decodeCsvRecord, describeFieldSource, fieldOfPointer, type FieldSources } from './decode/csv';
 import { decodeJsonRecord } from './decode/json';
 import { alreadyProduced, type DedupeView, type SourcePosition } from './dedupe';
 import { normaliseIncident } from './normalise/incident';
+import { partnerMissingTokens } from './normalise/missing';
 import type { Pseudonymiser } from './pseudonymise';
 import type { Rejection } from './rejection';
 
@@ -21,7 +22,15 @@ export interface ProcessContext {
   dedupe: DedupeView;
   /** Current time, ms since the epoch. */
   now: number;
+  /** Most bytes an incident record may take on the incidents topic (Producer.maxRecordBytes); unset: no limit. */
+  maxEventBytes?: number;
 }
+
+/**
+ * Bytes of an incident record besides the incident's JSON, at most: the event envelope (its
+ * ids, timestamps and source are bounded by incident-event.v1), the key and the source headers.
+ */
+export const EVENT_OVERHEAD_BYTES = 2048;
 
 export type RecordOutcome =
   | {
@@ -116,7 +125,7 @@ export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutco
     const decoded = decodeJsonRecord(raw.value);
     if (!decoded.ok) return [rejectedOutcome(raw, partnerId, ctx, decoded.rejection)];
     const position: SourcePosition = { topic: raw.topic, partition: raw.partition, offset, row: 0 };
-    const outcome = accept(decoded.value, partner, position, receivedMs, receivedAt, ctx);
+    const outcome = accept(decoded.value, partner, position, receivedMs, receivedAt, ctx, true);
     return [outcome.kind === 'rejection' ? rejectedOutcome(raw, partnerId, ctx, outcome.rejection) : outcome];
   }
   if (partner.format === 'csv') {
@@ -135,12 +144,19 @@ export function processRecord(raw: BusMessage, ctx: ProcessContext): RecordOutco
       if (row.draft['reported_at'] === undefined && typeof row.draft['id'] === 'string') {
         row.draft['reported_at'] = ctx.dedupe.get(incidentKey(partner.id, row.draft['id']))?.reportedAt ?? receivedAt;
       }
-      const outcome = accept(row.draft, partner, position, receivedMs, receivedAt, ctx);
-      outcomes.push(outcome.kind === 'rejection' ? rejectedOutcome(raw, partnerId, ctx, outcome.rejection, row.row, Buffer.from(headerRaw + row.raw, 'utf8')) : outcome);
+      const outcome = accept(row.draft, partner, position, receivedMs, receivedAt, ctx, false);
+      outcomes.push(outcome.kind === 'rejection' ? rejectedOutcome(raw, partnerId, ctx, namingColumn(outcome.rejection, partner, row.via), row.row, Buffer.from(headerRaw + row.raw, 'utf8')) : outcome);
     }
     return outcomes;
   }
   return [rejectedOutcome(raw, partnerId, ctx, { reason: 'unsupported_format', message: `partner ${partner.id} has format ${JSON.stringify(partner.format)}, which ingest cannot decode` })];
+}
+
+/** A normaliser's rejection of a CSV row, prefixed with the column (or constant, route, default) the field came from. */
+function namingColumn(rejection: Rejection, partner: PartnerConfig, via: FieldSources | undefined): Rejection {
+  const field = rejection.pointer === undefined ? undefined : fieldOfPointer(rejection.pointer);
+  const source = field === undefined ? undefined : describeFieldSource(partner, field, via);
+  return source === undefined ? rejection : { ...rejection, message: `${source}: ${rejection.message}` };
 }
 
 function accept(
@@ -150,12 +166,15 @@ function accept(
   receivedMs: number,
   receivedAt: string,
   ctx: ProcessContext,
+  json: boolean,
 ): Exclude<RecordOutcome, { kind: 'rejected' }> | { kind: 'rejection'; rejection: Rejection } {
   const normalised = normaliseIncident(draft, partner, {
     taxonomy: ctx.taxonomy,
     validateIncident: ctx.validateIncident,
     now: ctx.now,
     futureSkewMs: ctx.config.futureSkewMs,
+    quotePersonal: ctx.pseudonymiser.token,
+    missingCountries: json ? partnerMissingTokens(partner) : undefined,
   });
   if (!normalised.ok) return { kind: 'rejection', rejection: normalised.rejection };
   const incident = canonicalise(ctx.pseudonymiser.incident(normalised.value));
@@ -164,6 +183,13 @@ function accept(
   if (alreadyProduced(known, position)) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
   // Serialised once: this text is hashed and later spliced into the event's bytes.
   const incidentJson = JSON.stringify(incident);
+  // Checked before the de-duplication state learns the incident: a record the topic cannot take is dead-lettered, never sent.
+  if (ctx.maxEventBytes !== undefined) {
+    const bytes = Buffer.byteLength(incidentJson) + EVENT_OVERHEAD_BYTES;
+    if (bytes > ctx.maxEventBytes) {
+      return { kind: 'rejection', rejection: { reason: 'oversize_record', message: `the incident event would take up to ${bytes} bytes, more than the incidents topic takes per record (${ctx.maxEventBytes} bytes, from its max.message.bytes and segment.bytes)` } };
+    }
+  }
   const hash = contentHashOfJson(incidentJson);
   if (known && known.contentHash === hash) return { kind: 'duplicate', partner: partner.id, incidentKey: key };
   const revision = (known?.revision ?? 0) + 1;

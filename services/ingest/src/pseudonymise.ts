@@ -4,10 +4,11 @@
 // and "j. smith", or "+44 20 7946 0958" and "0044-20-79460958", give one token.
 import { createHmac, createSecretKey } from 'node:crypto';
 import type { Incident, Person } from '@tocsin/core';
+import { findPersonalData, normaliseText } from './personal-data';
 
 export const PSEUDONYM_PREFIX = 'ps1:';
 
-export type IdentifierKind = 'name' | 'document' | 'phone';
+export type IdentifierKind = 'name' | 'document' | 'phone' | 'email' | 'account';
 
 /** Schema limit of narrative.text; redaction lengthens text (tokens are 47 characters). */
 const NARRATIVE_MAX = 8000;
@@ -29,30 +30,23 @@ export function normalisePhone(value: string): string {
   return !trimmed.startsWith('+') && digits.startsWith('00') ? digits.slice(2) : digits;
 }
 
+/** E-mail addresses compare case-insensitively (in practice; the local part rarely differs by case). */
+export function normaliseEmail(value: string): string {
+  return normaliseText(value).trim().toLowerCase();
+}
+
+/** Account numbers (IBANs): upper case, no spaces. */
+export function normaliseAccount(value: string): string {
+  return normaliseText(value).toUpperCase().replace(/\s+/g, '');
+}
+
 const NORMALISERS: Record<IdentifierKind, (value: string) => string> = {
   name: normaliseName,
   document: normaliseDocument,
-  phone: normalisePhone,
+  phone: (value) => normalisePhone(normaliseText(value)),
+  email: normaliseEmail,
+  account: normaliseAccount,
 };
-
-// Phone-like: 7+ digits with the usual separators. Passport/ID-like: one or two letters
-// then 6-9 digits (most passports), or a letter, 7 digits and a letter (Spanish NIE).
-// Container numbers (4 letters + 7 digits) and dates are not matched: analysts need them.
-// ASCII word boundaries: Unicode property classes (\p{L}) made redaction 20 times slower.
-// The cost is over-redaction next to a non-ASCII letter ("é0612345678"), never a leak.
-const BEFORE = '(?<![A-Za-z0-9])';
-const AFTER = '(?![A-Za-z0-9])';
-const GENERIC_BODY = '(\\+?\\d[\\d ().-]{5,22}\\d)|(?:[A-Z]{1,2}[ -]?\\d{6,9}|[A-Z]\\d{7}[A-Z])';
-/** Group 1: a phone-like number; otherwise a document-like one. */
-const GENERIC_IN_TEXT = new RegExp(`${BEFORE}(?:${GENERIC_BODY})${AFTER}`, 'g');
-const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
-
-function looksLikePhone(match: string): boolean {
-  const digits = match.replace(/\D+/g, '');
-  if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(match)) return false;
-  // A bare number like "1 200 000" is a quantity; phones start with + or 0, or are long.
-  return match.startsWith('+') || digits.startsWith('0') || digits.length >= 9;
-}
 
 const isWordChar = (ch: string | undefined): boolean =>
   ch !== undefined && (ch.charCodeAt(0) < 128 ? /[A-Za-z0-9]/.test(ch) : /[\p{L}\p{N}]/u.test(ch));
@@ -92,8 +86,12 @@ export interface Pseudonymiser {
   token(kind: IdentifierKind, value: string): string;
   /** The incident with persons' identifiers replaced by tokens and identifiers redacted from the narrative. */
   incident(incident: Incident): Incident;
-  /** Narrative text with known identifiers of the record and phone/passport-like numbers replaced by tokens. */
-  redact(text: string, persons: readonly Person[]): string;
+  /**
+   * Narrative text, Unicode-normalised, with the record's known identifiers and any
+   * e-mail address, IBAN, phone or identity-document number replaced by tokens.
+   * `country`: the incident's country, for phone numbers written in national form.
+   */
+  redact(text: string, persons: readonly Person[], country?: string): string;
 }
 
 export function createPseudonymiser(key: Buffer): Pseudonymiser {
@@ -116,27 +114,37 @@ export function createPseudonymiser(key: Buffer): Pseudonymiser {
     return out;
   }
 
-  /** Phone and passport-like numbers in a stretch of text that holds no token yet. */
-  function redactGeneric(text: string): string {
-    if (!/\d{6}/.test(text.replace(/[ ().-]/g, ''))) return text;
-    return text.replace(GENERIC_IN_TEXT, (match: string, phone?: string) => {
-      if (phone !== undefined) return looksLikePhone(phone) ? token('phone', phone) : match;
-      return token('document', match);
-    });
+  /** Personal data of anyone in a stretch of text that holds no token yet. */
+  function redactGeneric(text: string, country: string | undefined): string {
+    const spans = findPersonalData(text, country);
+    if (spans.length === 0) return text;
+    let out = '';
+    let at = 0;
+    for (const { start, end, kind } of spans) {
+      out += text.slice(at, start) + token(kind, text.slice(start, end));
+      at = end;
+    }
+    return out + text.slice(at);
   }
 
-  function redact(text: string, persons: readonly Person[]): string {
+  function redact(raw: string, persons: readonly Person[], country?: string): string {
+    // Matching runs on the normalised text, which is also what is kept: hidden
+    // characters would only serve to split an identifier.
+    const text = normaliseText(raw);
     const known: Array<[string, IdentifierKind]> = [];
     for (const person of persons) {
       // Identifiers shorter than 3 characters would match inside ordinary words.
-      if (person.name !== undefined && person.name.trim().length >= 3) {
-        known.push([person.name.trim(), 'name']);
+      const name = person.name === undefined ? '' : normaliseText(person.name).trim();
+      if (name.length >= 3) {
+        known.push([name, 'name']);
         // A narrative often names a person by surname or first name alone ("Vries said").
-        const parts = person.name.trim().split(/\s+/);
+        const parts = name.split(/\s+/);
         if (parts.length > 1) for (const part of parts) if (part.length >= 3) known.push([part, 'name']);
       }
-      if (person.document_number !== undefined && person.document_number.trim().length >= 3) known.push([person.document_number.trim(), 'document']);
-      if (person.phone !== undefined && person.phone.trim().length >= 3) known.push([person.phone.trim(), 'phone']);
+      const document = person.document_number === undefined ? '' : normaliseText(person.document_number).trim();
+      if (document.length >= 3) known.push([document, 'document']);
+      const phone = person.phone === undefined ? '' : normaliseText(person.phone).trim();
+      if (phone.length >= 3) known.push([phone, 'phone']);
     }
     // Known identifiers first, then the generic patterns only on the text between them:
     // a pattern run over a written token could re-tokenise a piece of it.
@@ -144,10 +152,10 @@ export function createPseudonymiser(key: Buffer): Pseudonymiser {
     let out = '';
     let at = 0;
     for (const { start, end, kind } of found) {
-      out += redactGeneric(text.slice(at, start)) + token(kind, text.slice(start, end));
+      out += redactGeneric(text.slice(at, start), country) + token(kind, text.slice(start, end));
       at = end;
     }
-    out += redactGeneric(text.slice(at));
+    out += redactGeneric(text.slice(at), country);
     return out.length > NARRATIVE_MAX ? out.slice(0, NARRATIVE_MAX) : out;
   }
 
@@ -156,7 +164,7 @@ export function createPseudonymiser(key: Buffer): Pseudonymiser {
     if ((!persons || persons.length === 0) && !input.narrative) return input;
     recent.clear();
     const out: Incident = { ...input };
-    if (input.narrative) out.narrative = { ...input.narrative, text: redact(input.narrative.text, persons ?? []) };
+    if (input.narrative) out.narrative = { ...input.narrative, text: redact(input.narrative.text, persons ?? [], input.country) };
     if (persons && persons.length > 0) {
       out.persons = persons.map((person) => {
         const p: Person = { ...person };
@@ -176,9 +184,9 @@ export function createPseudonymiser(key: Buffer): Pseudonymiser {
       return token(kind, value);
     },
     incident,
-    redact: (text, persons) => {
+    redact: (text, persons, country) => {
       recent.clear();
-      const out = redact(text, persons);
+      const out = redact(text, persons, country);
       recent.clear();
       return out;
     },

@@ -121,6 +121,7 @@ describe('ingest service on the in-process bus', () => {
             }
             await real.send(batches);
           },
+          maxRecordBytes: (t) => real.maxRecordBytes(t),
           close: () => real.close(),
         };
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteCode, reject } from '../src/rejection';
+import { quoteValue, reject } from '../src/rejection';
 
 describe('rejections', () => {
   it('carry reason, message and pointer', () => {
@@ -7,9 +7,11 @@ describe('rejections', () => {
     expect(reject('malformed_json', 'm')).toEqual({ ok: false, rejection: { reason: 'malformed_json', message: 'm' } });
   });
 
-  it('quote codes bounded and printable', () => {
-    expect(quoteCode('drone.border')).toBe('"drone.border"');
-    expect(quoteCode('a\nb"c')).toBe('"a?b?c"');
-    expect(quoteCode('x'.repeat(200))).toBe(`"${'x'.repeat(80)}…"`);
+  it('quote values bounded, in JSON string syntax', () => {
+    expect(quoteValue('drone.border')).toBe('"drone.border"');
+    expect(quoteValue('a\nb"c')).toBe('"a\\nb\\"c"');
+    expect(quoteValue('x'.repeat(200))).toBe(`"${'x'.repeat(60)}…"`);
+    // Cut by characters, not UTF-16 units: an emoji is never split.
+    expect(quoteValue('😀'.repeat(61))).toBe(`"${'😀'.repeat(60)}…"`);
   });
 });

@@ -18,8 +18,9 @@ function readCsvRecord(config: PartnerConfig, text: string): Partial<Incident> &
   expect(rows).toHaveLength(1);
   const row = rows[0] as Record<string, string>;
   const col = (field: keyof typeof mapping.columns): string => {
+    // The simulator's partners name plain columns (no ColumnSpec).
     const name = mapping.columns[field];
-    return name === undefined ? '' : (row[name] ?? '');
+    return typeof name !== 'string' ? '' : (row[name] ?? '');
   };
   const sep = mapping.list_separator ?? ';';
   const list = (field: 'methods' | 'technologies' | 'commodities' | 'transit'): string[] => {

@@ -41,7 +41,7 @@ export function alertRoutes(deps: AlertApiDeps): DeskRoutes {
       '/api/alerts/{id}': {
         get: operation({
           tag, scope, summary: 'One alert with its revisions and watch-desk actions',
-          description: 'Agencies get the sharing-rules view, the revision log without countries and partners, and the action log without comments. An alert withheld from the caller is reported as not found.',
+          description: 'Agencies get the sharing-rules view, the revision log without countries and partners and with only the revisions that changed their view (numbered as in their webhooks), and the action log without comments. An alert withheld from the caller is reported as not found.',
           parameters: [idParam('id', 'Alert id (al_...)')],
           ok: { status: '200', description: 'The alert', schema: ALERT_DETAIL_SCHEMA },
           errors: ['404'],

@@ -2,11 +2,12 @@
 // country — the same function that builds webhook bodies — so the API can never
 // show more than a webhook would. Revision logs and desk notes are trimmed for
 // the same reason: a revision lists countries and partners (which may be hidden
-// from this agency), and desk comments are free text written by operators who
+// from this agency) and only revisions that changed the agency's view are listed,
+// and desk comments are free text written by operators who
 // see everything. Admin keys see the stored record.
 import type { Alert, AlertAction, AlertRevision } from '@tocsin/core';
 import type { Principal } from '@tocsin/desk';
-import { viewFor, type AlertView } from '@tocsin/core';
+import { viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
 import { isAdmin } from './principal';
 
 export interface DeskSummary {
@@ -49,9 +50,11 @@ export function detailFor(alert: Alert, principal: Principal): AlertDetail | nul
   const entry = entryFor(alert, principal);
   if (!entry) return null;
   if (entry.level === 'admin') return { ...entry, revisions: alert.history, actions: alert.desk.actions };
+  // Only the revisions that changed this agency's view, in its own numbering (as in its webhooks).
+  const { entries } = viewerRevisions(alert, (entry.alert as AlertView).countries);
   return {
     ...entry,
-    revisions: alert.history.map((r) => ({ revision: r.revision, at: r.at, reason: r.reason, status: r.status, severity: r.severity })),
+    revisions: entries.map((r) => ({ revision: r.revision, at: r.at, reason: r.reason, status: r.status, severity: r.severity })),
     actions: alert.desk.actions.map((a) => ({
       id: a.id,
       action: a.action,

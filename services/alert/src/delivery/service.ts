@@ -69,13 +69,27 @@ const validateDeadLetter = compileValidator<DeadLetter>('dead-letter.v1');
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+interface SentView {
+  revision: number;
+  severity: string;
+  status: string | null;
+}
+
+/** Whether an update of `view` is news to a subscriber last told `sent`. */
+function isNews(view: { revision: number | null; severity: string; status: string | null }, sent: SentView | undefined): boolean {
+  if (sent === undefined || view.revision === null) return true;
+  return view.revision > sent.revision || view.severity !== sent.severity || view.status !== sent.status;
+}
+
 export class DeliveryService implements Notifier {
   private readonly records = new Map<string, Delivery>();
   private readonly queue = new TimerQueue();
   private readonly breakers: CircuitBreakers;
+  /** Keyed by subscription id (the unit of blame). */
   private readonly throttledUntil = new Map<string, number>();
-  private readonly inFlightByEndpoint = new Map<string, number>();
-  private readonly waitingByEndpoint = new Map<string, string[]>();
+  /** Keyed by "<agency> <host:port>" (the unit of the per-endpoint concurrency cap). */
+  private readonly inFlightByLane = new Map<string, number>();
+  private readonly waitingByLane = new Map<string, string[]>();
   private readonly running = new Set<Promise<void>>();
   private readonly policy: BackoffPolicy;
   private producer: Producer | null = null;
@@ -86,6 +100,13 @@ export class DeliveryService implements Notifier {
   private inFlight = 0;
   private counters = { scheduled: 0, attempts: 0, delivered: 0, exhausted: 0, abandoned: 0 };
   private readonly listeners = new Set<(d: Delivery) => void>();
+  /**
+   * "<alert id> <subscription id>" → the subscriber's view revision (and severity and
+   * status) last scheduled to it: an update goes out only when that subscriber's own
+   * revision moved on, or — should its numbering ever step back (evidence evicted from a
+   * long alert) — when its severity or status differs from what it was last told.
+   */
+  private readonly viewSent = new Map<string, SentView>();
 
   constructor(private readonly deps: DeliveryServiceDeps) {
     const c = deps.config;
@@ -102,13 +123,18 @@ export class DeliveryService implements Notifier {
   }
 
   /** Reads deliveries.v1 to its end and queues every delivery that is not final. */
+  /** Restore only: the alert revision behind each viewSent entry. */
+  private readonly newestRestored = new Map<string, number>();
+
   async restore(): Promise<void> {
     await this.deps.bus.readToEnd(this.deps.topics.deliveries, (m) => {
       if (m.value === null) return;
       const d = decodeJson(m.value) as Delivery;
       if (d?.type !== 'delivery' || typeof d.id !== 'string') return;
       this.records.set(d.id, d);
+      this.rememberViewRevision(d);
     });
+    this.newestRestored.clear();
     const now = this.deps.clock();
     this.prune(now);
     let pending = 0;
@@ -155,14 +181,18 @@ export class DeliveryService implements Notifier {
   async notifyAlert(alert: Alert, type: EventType, repeat: number): Promise<number> {
     const now = this.deps.clock();
     const fresh: Delivery[] = [];
+    const sentNow: Array<[string, SentView]> = [];
     for (const sub of this.deps.subscriptions.active()) {
       const view = viewFor(alert, { agency: sub.agency, country: sub.agency_country });
       if (view.level === 'withheld') continue;
       if (!matchesFilters(sub.filters, sub.agency_country, view, this.deps.regions)) continue;
+      // A revision that changed nothing this subscriber sees is not news to it.
+      if (type === 'alert.updated' && repeat === 0 && !isNews(view, this.viewSent.get(`${alert.id} ${sub.id}`))) continue;
       const id = deliveryIdFor(alert.id, alert.revision, sub.id, repeat);
       // Already scheduled before a crash: keep that record and its body.
       if (this.records.has(id)) continue;
       const payload = alertBody(type, view, repeat, now);
+      if (view.revision !== null) sentNow.push([`${alert.id} ${sub.id}`, { revision: view.revision, severity: view.severity, status: view.status }]);
       fresh.push(
         this.newDelivery(id, now, sub, payload, type, view.level, {
           alert_id: alert.id,
@@ -173,6 +203,7 @@ export class DeliveryService implements Notifier {
       );
     }
     await this.schedule(fresh, now);
+    for (const [key, sent] of sentNow) this.viewSent.set(key, sent);
     return fresh.length;
   }
 
@@ -215,7 +246,7 @@ export class DeliveryService implements Notifier {
   stats(): DeliveryStats {
     return {
       known: this.records.size,
-      pending: this.queue.size + [...this.waitingByEndpoint.values()].reduce((n, w) => n + w.length, 0),
+      pending: this.queue.size + [...this.waitingByLane.values()].reduce((n, w) => n + w.length, 0),
       in_flight: this.inFlight,
       scheduled_total: this.counters.scheduled,
       attempts_total: this.counters.attempts,
@@ -276,6 +307,24 @@ export class DeliveryService implements Notifier {
     this.pump();
   }
 
+  /** On restore: the view revision a recorded delivery carried (its body is the view). */
+  private rememberViewRevision(d: Delivery): void {
+    if (d.alert_id === undefined || d.event_type === 'test' || typeof d.payload !== 'string') return;
+    let view: { revision?: unknown; severity?: unknown; status?: unknown } | undefined;
+    try {
+      view = (JSON.parse(d.payload) as { data?: { alert?: typeof view } })?.data?.alert;
+    } catch {
+      return;
+    }
+    if (typeof view?.revision !== 'number' || typeof view.severity !== 'string') return;
+    const key = `${d.alert_id} ${d.subscription_id}`;
+    // Deliveries are read in topic order; the newest alert revision wins.
+    const newest = this.newestRestored.get(key) ?? -1;
+    if ((d.alert_revision ?? 0) < newest) return;
+    this.newestRestored.set(key, d.alert_revision ?? 0);
+    this.viewSent.set(key, { revision: view.revision, severity: view.severity, status: typeof view.status === 'string' ? view.status : null });
+  }
+
   private async write(records: Delivery[]): Promise<void> {
     await this.writer.write(records.map((d) => ({ key: d.id, value: encodeEvent(d) })));
     for (const d of records) for (const l of this.listeners) l(d);
@@ -317,19 +366,23 @@ export class DeliveryService implements Notifier {
       this.queue.set(id, until);
     };
     if (sub.status === 'paused') return defer(now + PAUSED_RECHECK_MS, 'the subscription was paused');
-    const endpoint = endpointKey(sub.endpoint_url);
-    const available = Math.max(this.breakers.availableAt(endpoint, now), this.throttledUntil.get(endpoint) ?? 0);
+    // Isolation between agencies: the breaker and throttling are per subscription and
+    // the concurrency cap per agency and host:port, so one agency's failing or slow
+    // URL never holds back another agency's deliveries to the same host.
+    const breaker = d.subscription_id;
+    const lane = `${sub.agency} ${endpointKey(sub.endpoint_url)}`;
+    const available = Math.max(this.breakers.availableAt(breaker, now), this.throttledUntil.get(breaker) ?? 0);
     if (available > now) return defer(available, 'the endpoint was throttled or its circuit open');
-    if ((this.inFlightByEndpoint.get(endpoint) ?? 0) >= this.deps.config.perEndpointConcurrency) {
-      const waiting = this.waitingByEndpoint.get(endpoint) ?? [];
+    if ((this.inFlightByLane.get(lane) ?? 0) >= this.deps.config.perEndpointConcurrency) {
+      const waiting = this.waitingByLane.get(lane) ?? [];
       waiting.push(id);
-      this.waitingByEndpoint.set(endpoint, waiting);
+      this.waitingByLane.set(lane, waiting);
       return;
     }
     this.inFlight++;
-    this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 0) + 1);
-    this.breakers.onRequest(endpoint);
-    const run = this.attempt(d, sub.endpoint_url, endpoint, now)
+    this.inFlightByLane.set(lane, (this.inFlightByLane.get(lane) ?? 0) + 1);
+    this.breakers.onRequest(breaker);
+    const run = this.attempt(d, sub.endpoint_url, breaker, now)
       .catch((err: unknown) => {
         // Recording failed (bus down): keep the delivery pending and try again later.
         this.deps.logger.error({ err, delivery: id }, 'could not record a delivery attempt; will retry');
@@ -337,8 +390,12 @@ export class DeliveryService implements Notifier {
       })
       .finally(() => {
         this.inFlight--;
-        this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 1) - 1);
-        const next = this.waitingByEndpoint.get(endpoint)?.shift();
+        const left = (this.inFlightByLane.get(lane) ?? 1) - 1;
+        if (left > 0) this.inFlightByLane.set(lane, left);
+        else this.inFlightByLane.delete(lane);
+        const waiting = this.waitingByLane.get(lane);
+        const next = waiting?.shift();
+        if (waiting?.length === 0) this.waitingByLane.delete(lane);
         if (next !== undefined) this.queue.set(next, this.deps.clock());
         this.pump();
       });
@@ -351,7 +408,7 @@ export class DeliveryService implements Notifier {
     void p.finally(() => this.running.delete(p));
   }
 
-  private async attempt(d: Delivery, url: string, endpoint: string, startedAt: number): Promise<void> {
+  private async attempt(d: Delivery, url: string, breaker: string, startedAt: number): Promise<void> {
     const timestamp = Math.floor(startedAt / 1000);
     const secrets = this.deps.subscriptions.signingSecrets(d.subscription_id, startedAt);
     const headers = signedHeaders(secrets, d.id, timestamp, d.payload);
@@ -377,13 +434,13 @@ export class DeliveryService implements Notifier {
     this.metric(base, attempt, now);
 
     if (result.outcome === 'delivered') {
-      this.breakers.onSuccess(endpoint);
+      this.breakers.onSuccess(breaker);
       this.counters.delivered++;
       return this.save({ ...base, state: 'delivered', next_attempt_at: null });
     }
     if (result.outcome === 'gone') {
       // 410: the agency retired this endpoint. Stop, and stop the others to it.
-      this.breakers.onSuccess(endpoint);
+      this.breakers.onSuccess(breaker);
       const reason = `endpoint ${d.endpoint_host} answered 410 Gone`;
       await this.deps.subscriptions.disable(d.subscription_id, reason);
       await this.finish(base, 'abandoned', reason);
@@ -396,14 +453,14 @@ export class DeliveryService implements Notifier {
       return;
     }
     if (result.outcome === 'throttled') {
-      this.breakers.onSuccess(endpoint); // alive: answered, just busy
+      this.breakers.onSuccess(breaker); // alive: answered, just busy
     } else {
-      this.breakers.onFailure(endpoint, now);
+      this.breakers.onFailure(breaker, now);
     }
     const next = nextAttemptAt(this.policy, attempt.n, now, Date.parse(d.deadline_at), result.retryAfterMs, this.deps.random);
     if (result.outcome === 'throttled') {
       const until = next ?? now + (result.retryAfterMs ?? this.policy.baseDelayMs);
-      this.throttledUntil.set(endpoint, Math.max(this.throttledUntil.get(endpoint) ?? 0, until));
+      this.throttledUntil.set(breaker, Math.max(this.throttledUntil.get(breaker) ?? 0, until));
     }
     if (next === null) return this.exhaust(base, `no attempt succeeded within the retry horizon; last: ${describe(attempt)}`);
     await this.save({ ...base, state: 'retrying', next_attempt_at: iso(next), state_reason: describe(attempt) });

@@ -17,6 +17,7 @@ import { randomId } from '../ids';
 import { severityRank } from '../subscriptions/filters';
 import { AlertBook, type IncomingSignal } from './book';
 import { planNotification, upgradeLegacyAlert, type EventType } from './lifecycle';
+import { withoutRedEvidence } from './red-guard';
 import { checkMatchers, silenceSelects } from './silences';
 
 export interface Notifier {
@@ -111,8 +112,18 @@ export class AlertEngine {
   ingest(items: readonly IncomingSignal[]): Promise<void> {
     return this.serial(async () => {
       const now = this.deps.clock();
-      const changed = this.book.apply(items, now);
-      this.signalsApplied += items.length;
+      let redDropped = 0;
+      const kept: IncomingSignal[] = [];
+      for (const item of items) {
+        const { signal, dropped } = withoutRedEvidence(item.signal);
+        redDropped += dropped;
+        // Nothing but RED behind it: as if it never came (not even its bucket moves event time).
+        if (dropped > 0 && signal.evidence_total === 0) continue;
+        kept.push({ ...item, signal });
+      }
+      if (redDropped > 0) this.deps.logger.warn({ incidents: redDropped }, 'signals listed TLP:RED incidents; they were left out of the alerts');
+      const changed = this.book.apply(kept, now);
+      this.signalsApplied += kept.length;
       await this.persist(changed);
       await this.runDue(now, false);
     });

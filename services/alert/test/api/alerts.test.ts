@@ -14,8 +14,9 @@ const list = async (h: Harness, who: 'alerts:read' | 'admin', query = '') => {
 async function fixtures(h: Harness) {
   const [green, red, amber] = await openAlerts(h, [
     signalOf('concealment.container', [evidence(AGENCIES.own.agency, 'NL', 'GREEN')], { rank_score: 30 }),
-    // Another agency's TLP:RED incident: nothing of it may reach NL, not even that it exists.
-    signalOf('concealment.vehicle', [evidence(AGENCIES.other.agency, 'FR', 'RED')], { rank_score: 20, countries: ['FR'] }),
+    // Incidents none of which is listed with its marking: no agency may learn the alert exists.
+    // (TLP:RED incidents used to make such alerts; they no longer reach alerts at all.)
+    signalOf('concealment.vehicle', [], { rank_score: 20, countries: ['FR'], partners: [AGENCIES.other.agency], evidence_total: 4, summary: `secret detail of ${AGENCIES.other.agency}` }),
     // TLP:AMBER about FR only: NL is outside need-to-know, so counts only.
     signalOf('payment.crypto', [evidence(AGENCIES.other.agency, 'FR', 'AMBER')], { rank_score: 10, severity: 'medium', detector: { id: 'novelty-1', version: '1', kind: 'novelty' } }),
   ]);
@@ -48,8 +49,7 @@ describe('alerts API', () => {
     expect(withheld.statusCode).toBe(404);
     expect(withheld.json().error.message.replace(ids.red, 'ID')).toBe(unknown.json().error.message.replace('al_000000000000000000000000', 'ID'));
     const other = await h.server.inject({ url: `/api/alerts/${ids.red}`, headers: h.otherAuth('alerts:read') });
-    expect(other.statusCode).toBe(200);
-    expect(other.json().level).toBe('full');
+    expect(other.statusCode).toBe(404);
   });
 
   it('filters on what the caller may see, so a filter cannot probe withheld incidents', async () => {

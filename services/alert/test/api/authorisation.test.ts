@@ -13,7 +13,7 @@ type Target = 'own' | 'other';
 type Owned =
   | 'subscription' // path id of a subscription: another agency's answers 404
   | 'agency-query' // ?agency= names the agency: another agency's answers 403 to non-admins
-  | 'alert' // path id of an alert: "other" is one withheld from the caller (TLP:RED of another agency), answered 404
+  | 'alert' // path id of an alert: "other" is one withheld from the caller (no incident listed with a marking), answered 404
   | 'silence' // path id of a silence (admin-only routes)
   | 'none';
 
@@ -100,8 +100,8 @@ describe('alert API authorisation', () => {
     receiver = await startReceiver();
     const [visible, withheld] = await openAlerts(h, [
       signalOf('concealment.container', [evidence(AGENCIES.own.agency, 'NL', 'GREEN')]),
-      // TLP:RED of another agency: the "own" agency may not even learn it exists.
-      signalOf('concealment.vehicle', [evidence(AGENCIES.other.agency, 'FR', 'RED')]),
+      // No incident listed with its marking: the "own" agency may not even learn it exists.
+      signalOf('concealment.vehicle', [], { partners: [AGENCIES.other.agency], evidence_total: 3 }),
     ]);
     const failures: string[] = [];
     let cells = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreakers } from '../../src/delivery/breaker';
 
-describe('circuit breaker per endpoint', () => {
+describe('circuit breaker per key', () => {
   const policy = { failureThreshold: 3, openMs: 1_000, maxOpenMs: 4_000 };
 
   it('opens after consecutive failures, probes once half-open, and closes on success', () => {
@@ -43,6 +43,6 @@ describe('circuit breaker per endpoint', () => {
     b.onFailure('a', 0);
     b.onFailure('a', 0);
     expect(b.availableAt('a', 5)).toBe(5);
-    expect(b.snapshot()).toEqual([{ endpoint: 'a', state: 'closed', failures: 2, open_until: null }]);
+    expect(b.snapshot()).toEqual([{ key: 'a', state: 'closed', failures: 2, open_until: null }]);
   });
 });

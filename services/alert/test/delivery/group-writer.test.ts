@@ -8,7 +8,7 @@ describe('GroupWriter (group commit of delivery records)', () => {
     await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
     const inner = await bus.producer();
     const sends: number[] = [];
-    const producer: Producer = { close: () => inner.close(), send: async (b: TopicBatch[]) => (sends.push(b[0]!.messages.length), inner.send(b)) };
+    const producer: Producer = { close: () => inner.close(), maxRecordBytes: (t) => inner.maxRecordBytes(t), send: async (b: TopicBatch[]) => (sends.push(b[0]!.messages.length), inner.send(b)) };
     const writer = new GroupWriter('t', async () => producer);
     await Promise.all(Array.from({ length: 50 }, (_, i) => writer.write([{ key: `k${i}`, value: String(i) }])));
     expect(sends.reduce((a, b) => a + b, 0)).toBe(50);
@@ -20,7 +20,7 @@ describe('GroupWriter (group commit of delivery records)', () => {
 
   it('rejects every caller of a failed send, and keeps working afterwards', async () => {
     let fail = true;
-    const producer: Producer = { close: async () => {}, send: async () => {
+    const producer: Producer = { close: async () => {}, maxRecordBytes: async () => 1_000_000, send: async () => {
       await new Promise((r) => setTimeout(r, 5));
       if (fail) throw new Error('broker down');
     } };

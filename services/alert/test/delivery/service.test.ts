@@ -91,7 +91,7 @@ describe('webhook delivery', () => {
     expect(receiver.received()).toHaveLength(1);
   });
 
-  it('honours Retry-After on 429 for the whole endpoint', async () => {
+  it('honours Retry-After on 429 for the subscription', async () => {
     const secret = generateSecret();
     const receiver = await startReceiver({ secrets: () => [secret], respond: ({ attempt }) => (attempt === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 }) });
     const { app, bus } = await startTestApp();

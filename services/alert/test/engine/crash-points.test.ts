@@ -28,6 +28,7 @@ function failingOnce(bus: Bus, topic: string, n: number): Bus & { failed: () => 
       const inner = await bus.producer();
       return {
         close: () => inner.close(),
+        maxRecordBytes: (t: string) => inner.maxRecordBytes(t),
         async send(batches: TopicBatch[]) {
           if (batches.some((b) => b.topic === topic) && ++seen === n) {
             failed = true;

@@ -3,15 +3,17 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaBusOptions } from './kafka';
 
-export type KafkaConnection = Pick<KafkaBusOptions, 'brokers' | 'ssl' | 'sasl' | 'sessionTimeoutMs'>;
+export type KafkaConnection = Pick<KafkaBusOptions, 'brokers' | 'ssl' | 'sasl' | 'sessionTimeoutMs' | 'limits'>;
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 /**
  * Reads KAFKA_BROKERS (comma-separated host:port), KAFKA_SSL (true/false),
  * KAFKA_SSL_CA_FILE (PEM, implies TLS), KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
- * KAFKA_SASL_PASSWORD and KAFKA_SESSION_TIMEOUT_MS (consumer-group session: how soon a
- * crashed member's partitions move). Throws an Error naming the bad variable.
+ * KAFKA_SASL_PASSWORD, KAFKA_SESSION_TIMEOUT_MS (consumer-group session: how soon a
+ * crashed member's partitions move), KAFKA_MAX_REQUEST_BYTES (most bytes of one produce
+ * request) and KAFKA_MAX_BATCH_BYTES (most bytes of one record batch, whatever the topics
+ * allow). Throws an Error naming the bad variable.
  */
 export function kafkaConnectionFromEnv(env: Record<string, string | undefined>): KafkaConnection {
   const raw = env['KAFKA_BROKERS']?.trim();
@@ -53,10 +55,23 @@ export function kafkaConnectionFromEnv(env: Record<string, string | undefined>):
       throw new Error(`KAFKA_SESSION_TIMEOUT_MS must be whole milliseconds from 6000 to 1800000, got "${session}"`);
     }
   }
+  const maxRequestBytes = byteSize(env, 'KAFKA_MAX_REQUEST_BYTES');
+  const maxBatchBytes = byteSize(env, 'KAFKA_MAX_BATCH_BYTES');
+  const limits = { ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}), ...(maxBatchBytes !== undefined ? { maxBatchBytes } : {}) };
   return {
     brokers,
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(ssl !== undefined ? { ssl } : {}),
     ...(sasl !== undefined ? { sasl } : {}),
     ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}),
   };
+}
+
+/** A byte count from 1 KiB to 1 GiB, or undefined when the variable is unset. */
+function byteSize(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1024 || value > 1024 ** 3) throw new Error(`${name} must be whole bytes from 1024 to 1073741824, got "${raw}"`);
+  return value;
 }

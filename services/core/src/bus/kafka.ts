@@ -4,11 +4,19 @@
 // - consumer: autoCommit off; the offset after a batch is committed only once
 //   the handler resolved (at-least-once), in chunks of maxBatchSize;
 // - pattern subscriptions are re-evaluated every topicRefreshMs, because kafkajs
-//   resolves patterns only when it subscribes.
+//   resolves patterns only when it subscribes;
+// - every send is split under the broker's size limits (produce-limits.ts), read
+//   from the topic and broker configs (kafka-limits.ts);
+// - a consumer kafkajs gives up on (crash without restart) is reported through
+//   onConsumerFailure and health(): it never sits silently stopped.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type SASLOptions, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger';
-import type { Bus, BusMessage, PartitionRef, Producer, SubscribeOptions, Subscription, TopicBatch, TopicSpec } from './types';
+import { TOPIC_CONFIG_DEFAULTS } from '../topics';
+import { BusError } from './errors';
+import { createLimitReader, type ProduceLimitOptions } from './kafka-limits';
+import { RECORD_BATCH_OVERHEAD, REQUEST_OVERHEAD, splitUnderLimits } from './produce-limits';
+import type { Bus, BusHealth, BusMessage, ConsumerHealth, PartitionRef, Producer, SubscribeOptions, Subscription, TopicBatch, TopicSpec } from './types';
 
 /** Attempts at reading offsets before giving up (about 4.5 s in all). */
 const OFFSET_ATTEMPTS = 10;
@@ -26,6 +34,32 @@ export interface KafkaBusOptions {
   /** How often pattern subscriptions look for new topics. Default 30 s. */
   topicRefreshMs?: number;
   sessionTimeoutMs?: number;
+  /** Size limits of produce requests beyond what is read from the broker (see kafka-limits.ts). */
+  limits?: ProduceLimitOptions;
+  /**
+   * Called once when a consumer stopped for good (kafkajs crashed it without a restart, e.g. on
+   * a non-retriable error). A service exits non-zero here so its supervisor restarts it
+   * (exitOnConsumerFailure); health() reports the consumer as failed meanwhile.
+   */
+  onConsumerFailure?: (failure: ConsumerFailure) => void;
+}
+
+export interface ConsumerFailure {
+  groupId: string;
+  /** BusError CONSUMER_FAILED; its cause is kafkajs's error. */
+  error: BusError;
+}
+
+/** The kafkajs error types of a request the broker refused as too large. */
+const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/** True when the error, or one it wraps, is the broker refusing a request as too large. */
+function refusedAsTooLarge(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.type === 'string' && TOO_LARGE_TYPES.has(e.type)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => refusedAsTooLarge(inner, depth + 1))) return true;
+  return refusedAsTooLarge(e.cause, depth + 1);
 }
 
 function kafkaLogger(logger: Logger) {
@@ -36,6 +70,10 @@ function kafkaLogger(logger: Logger) {
     else if (entry.level === logLevel.WARN) logger.warn(fields, message);
     else if (entry.level === logLevel.INFO) logger.debug(fields, message);
   };
+}
+
+function toKafkaMessages(batch: TopicBatch) {
+  return { topic: batch.topic, messages: batch.messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) })) };
 }
 
 function toBusMessage(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): BusMessage {
@@ -61,6 +99,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const connectAdmin = () => (adminConnected ??= admin.connect());
   const closers = new Set<() => Promise<void>>();
   const topicRefreshMs = options.topicRefreshMs ?? 30_000;
+  const limitReader = createLimitReader(async () => {
+    await connectAdmin();
+    return admin;
+  }, options.limits ?? {}, log);
+  const consumerHealth = new Set<ConsumerHealth>();
 
   async function listTopics(): Promise<string[]> {
     await connectAdmin();
@@ -99,8 +142,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     let assigning: Promise<void> = Promise.resolve();
     let stopping = false;
     let refreshTimer: NodeJS.Timeout | undefined;
+    const health: ConsumerHealth = { groupId: sub.groupId, state: 'starting', restarts: 0 };
+    consumerHealth.add(health);
 
     async function start(): Promise<void> {
+      health.state = 'starting';
       subscribedTopics = await resolveTopics(sub.topics);
       const c = kafka.consumer({
         groupId: sub.groupId,
@@ -120,6 +166,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           for (const partition of partitions) now.push({ topic, partition });
         }
         const key = (r: PartitionRef) => `${r.topic}:${r.partition}`;
+        health.state = 'running';
         const lost = assigned.filter((a) => !now.some((b) => key(a) === key(b)));
         pendingAssigned = now.filter((b) => !assigned.some((a) => key(a) === key(b)));
         assigned = now;
@@ -127,11 +174,29 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           sub.onRevoked(lost).catch((err: unknown) => log.error({ err }, 'onRevoked failed'));
         }
       });
-      c.on(c.events.CRASH, (event) => log.error({ err: event.payload.error, groupId: sub.groupId }, 'consumer crashed; kafkajs restarts it'));
+      c.on(c.events.CRASH, (event) => {
+        // A crash of a consumer this subscription already let go of (stop, topic refresh) is no news.
+        if (stopping || consumer !== c) return;
+        const { error, restart } = event.payload;
+        health.lastError = error.message;
+        if (restart) {
+          health.state = 'restarting';
+          health.restarts++;
+          log.error({ err: error, groupId: sub.groupId, restarts: health.restarts }, 'consumer crashed; kafkajs restarts it');
+          return;
+        }
+        health.state = 'failed';
+        const failure = new BusError('CONSUMER_FAILED', `consumer of group ${sub.groupId} stopped for good: ${error.name}: ${error.message}`, { cause: error });
+        log.fatal({ err: error, groupId: sub.groupId, code: failure.code }, 'consumer crashed and kafkajs does not restart it');
+        options.onConsumerFailure?.({ groupId: sub.groupId, error: failure });
+      });
       await c.connect();
       if (subscribedTopics.length > 0) await c.subscribe({ topics: subscribedTopics, fromBeginning: sub.fromBeginning ?? true });
       else log.warn({ groupId: sub.groupId }, 'no topic matches the subscription yet; waiting for one to appear');
-      if (subscribedTopics.length === 0) return;
+      if (subscribedTopics.length === 0) {
+        health.state = 'running';
+        return;
+      }
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -199,6 +264,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       await halt();
       if (sub.onRevoked && assigned.length > 0) await sub.onRevoked(assigned);
       assigned = [];
+      health.state = 'stopped';
+      consumerHealth.delete(health);
       closers.delete(stop);
     };
     closers.add(stop);
@@ -218,6 +285,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     try {
       await c.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
+        // A crash kafkajs does not restart from would otherwise leave this read waiting forever.
+        c.on(c.events.CRASH, (event) => {
+          if (!event.payload.restart) reject(new BusError('CONSUMER_FAILED', `reading ${topic} to its end failed for good: ${event.payload.error.message}`, { cause: event.payload.error }));
+        });
         c.run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
@@ -253,7 +324,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           topic: s.topic,
           numPartitions: s.partitions,
           replicationFactor: options.replicationFactor ?? -1,
-          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+          // Limits that fit what Tocsin writes, unless the spec sets its own (topics.ts).
+          configEntries: Object.entries({ ...TOPIC_CONFIG_DEFAULTS, ...s.config }).map(([name, value]) => ({ name, value })),
         })),
       });
     },
@@ -266,13 +338,35 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         await p.disconnect();
       };
       closers.add(close);
+      /** Sends the requests one after another; after a refusal as too large, reads the limits again and re-splits what is left, once. */
+      async function sendRequests(batches: TopicBatch[]): Promise<void> {
+        const topics = batches.map((b) => b.topic);
+        let requests = splitUnderLimits(batches, await limitReader.limits(topics));
+        let reread = false;
+        for (let i = 0; i < requests.length; i++) {
+          try {
+            await p.sendBatch({ topicMessages: requests[i]!.map(toKafkaMessages), acks: -1 });
+          } catch (error) {
+            if (!refusedAsTooLarge(error)) throw error;
+            if (reread) {
+              throw new BusError('REQUEST_REFUSED_AS_TOO_LARGE', `the broker refused a produce request to ${topics.join(', ')} as too large, even split under the limits read from it`, { cause: error });
+            }
+            reread = true;
+            log.warn({ err: error, topics }, 'broker refused a request as too large; reading its limits again');
+            limitReader.invalidate();
+            requests = splitUnderLimits(requests.slice(i).flat(), await limitReader.limits(topics));
+            i = -1;
+          }
+        }
+      }
       return {
         async send(batches: TopicBatch[]) {
-          const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({
-            topic: b.topic,
-            messages: b.messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) })),
-          }));
-          if (topicMessages.length > 0) await p.sendBatch({ topicMessages, acks: -1 });
+          const nonEmpty = batches.filter((b) => b.messages.length > 0);
+          if (nonEmpty.length > 0) await sendRequests(nonEmpty);
+        },
+        async maxRecordBytes(topic: string) {
+          const limits = await limitReader.limits([topic]);
+          return Math.min(limits.batchBytes(topic) - RECORD_BATCH_OVERHEAD, limits.requestBytes - REQUEST_OVERHEAD);
         },
         close,
       };
@@ -280,6 +374,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     subscribe,
     readToEnd,
     endOffsets,
+    health(): BusHealth {
+      const consumers = [...consumerHealth].map((c) => ({ ...c }));
+      const status = consumers.some((c) => c.state === 'failed') ? 'failed' : consumers.some((c) => c.state !== 'running') ? 'degraded' : 'ok';
+      return { status, consumers };
+    },
     async close() {
       for (const close of [...closers]) await close().catch((err: unknown) => log.warn({ err }, 'close failed'));
       if (adminConnected) await admin.disconnect();

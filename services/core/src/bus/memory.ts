@@ -190,6 +190,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           }
           notifyAll();
         },
+        // The in-process bus has no size limits.
+        async maxRecordBytes() {
+          return Number.MAX_SAFE_INTEGER;
+        },
         async close() {},
       };
     },
@@ -231,6 +235,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       const stored = topics.get(topic);
       if (!stored) throw new Error(`unknown topic ${topic}`);
       return new Map(stored.map((p, i) => [i, String(p.base + p.messages.length)]));
+    },
+    health() {
+      // In-process consumers cannot crash apart from the process: a member runs until stopped.
+      const consumers = [...groups.values()].flatMap((g) => g.members.filter((m) => !m.stopping).map(() => ({ groupId: g.id, state: 'running' as const, restarts: 0 })));
+      return { status: 'ok', consumers };
     },
     async close() {
       closed = true;

@@ -35,8 +35,18 @@ export interface TopicSpec {
 
 /** Idempotent producer: a retried send never duplicates a record on the broker. */
 export interface Producer {
-  /** Resolves once every record is acknowledged by the broker (all in-sync replicas). */
+  /**
+   * Resolves once every record is acknowledged by the broker (all in-sync replicas). The Kafka
+   * bus splits the records into as many requests as the broker's size limits need, sent one
+   * after another (order per topic and key holds); a record that can never fit throws BusError
+   * RECORD_TOO_LARGE before anything is sent.
+   */
   send(batches: TopicBatch[]): Promise<void>;
+  /**
+   * Most bytes one record for `topic` may take (as recordBytes counts key, value and headers)
+   * to fit the topic's limits: a stage with a dead-letter path checks it before producing.
+   */
+  maxRecordBytes(topic: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -107,6 +117,23 @@ export interface Subscription {
   assignment(): PartitionRef[];
 }
 
+/** How one consumer of this process is doing. */
+export interface ConsumerHealth {
+  groupId: string;
+  /** restarting: crashed, kafkajs restarts it; failed: crashed for good (the service should be exiting). */
+  state: 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+  /** Crashes kafkajs restarted it from. */
+  restarts: number;
+  /** Message of the last crash. */
+  lastError?: string;
+}
+
+export interface BusHealth {
+  /** ok: every consumer runs; degraded: one is starting or restarting; failed: one stopped for good. */
+  status: 'ok' | 'degraded' | 'failed';
+  consumers: ConsumerHealth[];
+}
+
 export interface ReadOptions {
   /** Stop at the end offsets observed when the read started (default true). */
   untilEnd?: boolean;
@@ -129,5 +156,7 @@ export interface Bus {
   readToEnd(topic: string, onMessage: (message: BusMessage) => void | Promise<void>, partitions?: number[]): Promise<void>;
   /** Current end offset of each partition. */
   endOffsets(topic: string): Promise<Map<number, string>>;
+  /** State of this bus's consumers, for health endpoints. */
+  health(): BusHealth;
   close(): Promise<void>;
 }

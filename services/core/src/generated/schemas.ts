@@ -881,6 +881,8 @@ export interface DeadLetter {
     | 'bad_csv_row'
     | 'schema_violation'
     | 'unknown_country'
+    | 'missing_value'
+    | 'multiple_values'
     | 'unknown_code'
     | 'future_occurred_at'
     | 'oversize_record'
@@ -890,7 +892,7 @@ export interface DeadLetter {
     | 'unsupported_format'
     | 'delivery_exhausted';
   /**
-   * Human-readable explanation (never contains personal data).
+   * Human-readable explanation naming the field or column and quoting the value at fault (cut at 60 characters); person values appear only as their ps1: pseudonym.
    */
   message: string;
   /**
@@ -1392,9 +1394,13 @@ export interface IncidentEvent {
 
 export interface Incident {
   /**
-   * Identifier unique within the partner.
+   * Identifier unique within the partner. A partner id longer than 128 characters is replaced at ingest by "sha256:" and its hex SHA-256, the id as sent kept in original_id.
    */
   id: string;
+  /**
+   * The partner's own id when it was longer than 128 characters and id holds its hash.
+   */
+  original_id?: string;
   /**
    * Identifier of a partner agency; also the middle part of its topic name partner.<id>.incidents.
    */
@@ -1490,6 +1496,12 @@ export interface LabelRequest {
   comment?: string;
 }
 
+export type Column = string | ColumnSpec;
+
+export type Value = string | string[];
+
+export type DateFormats = string[];
+
 export interface PartnerConfig {
   /**
    * Identifier of a partner agency; also the middle part of its topic name partner.<id>.incidents.
@@ -1520,6 +1532,17 @@ export interface PartnerConfig {
    * Offset applied to timestamps that carry no zone, e.g. +01:00. Default UTC.
    */
   timezone_offset?: string;
+  /**
+   * Values that mean 'no value' (compared trimmed and case-insensitively), added to the built-in list (empty, NA, N/A, Unknown, -, … see docs/ingest.md). They are checked before any value_map or country lookup, in CSV cells and in JSON country fields, so NA is never read as Namibia where they apply.
+   *
+   * @maxItems 200
+   */
+  missing_tokens?: string[];
+  /**
+   * false drops the built-in missing tokens for this partner; only missing_tokens and per-column tokens remain.
+   */
+  default_missing_tokens?: boolean;
+  date_formats?: DateFormats;
 }
 
 export interface CsvMapping {
@@ -1529,32 +1552,246 @@ export interface CsvMapping {
    * true when the first line of each record is a header row.
    */
   header?: boolean;
+  /**
+   * Field → column. The fields every incident needs (id, occurred_at, country, category, origin, destination) must each come from a column, a constant or, for route fields, the routes table.
+   */
   columns: {
-    id: string;
-    occurred_at: string;
-    reported_at?: string;
-    country: string;
-    category: string;
-    origin: string;
-    transit?: string;
-    destination: string;
-    route_name?: string;
-    modality?: string;
-    methods?: string;
-    technologies?: string;
-    commodities?: string;
-    quantity_value?: string;
-    quantity_unit?: string;
-    narrative?: string;
-    narrative_lang?: string;
-    person_name?: string;
-    person_document?: string;
-    person_phone?: string;
-    tlp?: string;
-    share_with?: string;
-    source_reliability?: string;
-    information_credibility?: string;
+    id?: Column;
+    occurred_at?: Column;
+    reported_at?: Column;
+    country?: Column;
+    category?: Column;
+    origin?: Column;
+    transit?: Column;
+    destination?: Column;
+    route_name?: Column;
+    modality?: Column;
+    methods?: Column;
+    technologies?: Column;
+    commodities?: Column;
+    quantity_value?: Column;
+    quantity_unit?: Column;
+    narrative?: Column;
+    narrative_lang?: Column;
+    person_name?: Column;
+    person_document?: Column;
+    person_phone?: Column;
+    tlp?: Column;
+    share_with?: Column;
+    source_reliability?: Column;
+    information_credibility?: Column;
   };
+  /**
+   * Fields set to one value on every row, in the partner's terms (country names, partner codes), e.g. quantity_unit: persons. A field is a column or a constant, not both.
+   */
+  constants?: {
+    id?: Value;
+    occurred_at?: Value;
+    reported_at?: Value;
+    country?: Value;
+    category?: Value;
+    origin?: Value;
+    transit?: Value;
+    destination?: Value;
+    route_name?: Value;
+    modality?: Value;
+    methods?: Value;
+    technologies?: Value;
+    commodities?: Value;
+    quantity_value?: Value;
+    quantity_unit?: Value;
+    narrative?: Value;
+    narrative_lang?: Value;
+    person_name?: Value;
+    person_document?: Value;
+    person_phone?: Value;
+    tlp?: Value;
+    share_with?: Value;
+    source_reliability?: Value;
+    information_credibility?: Value;
+  };
+  /**
+   * Named routes: the route_name cell (matched trimmed, case-insensitively) gives origin, transit and destination wherever their own columns are absent or missing.
+   */
+  routes?: {
+    [k: string]: RouteEntry;
+  };
+}
+
+export interface ColumnSpec {
+  /**
+   * Column name or number; a list joins the non-missing cells of several columns with join.
+   */
+  column:
+    | string
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * Separator between the cells of several columns.
+   */
+  join?: string;
+  /**
+   * More missing tokens for this column (trimmed, case-insensitive).
+   *
+   * @maxItems 200
+   */
+  missing?: string[];
+  /**
+   * false: only this column's own missing tokens apply, not the partner's or the built-in ones (e.g. a column where NA means Namibia).
+   */
+  global_missing?: boolean;
+  /**
+   * Separator that splits the cell into several values (each trimmed; missing tokens and value_map apply to each). List fields split on list_separator without it.
+   */
+  split?: string;
+  /**
+   * What a one-value field does with several values: one rejects the row (multiple_values), first or last keeps that one, none treats the cell as missing.
+   */
+  pick?: 'one' | 'first' | 'last' | 'none';
+  value_map?: ValueMap;
+  default?: Value;
+  date_formats?: DateFormats;
+}
+
+export interface ValueMap {
+  [k: string]: null | string | string[];
+}
+
+export interface RouteEntry {
+  origin?: string;
+  /**
+   * @maxItems 16
+   */
+  transit?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  destination?: string;
 }
 
 export interface CodeMap {

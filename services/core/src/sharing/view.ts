@@ -4,7 +4,7 @@
 // copied into the view one by one from what is allowed — never by copying the
 // alert and deleting what is not — so a field added to Alert later is not
 // leaked by default.
-import type { Alert, Evidence, Signal } from '../generated/schemas';
+import type { Alert, AlertRevision, Evidence, Signal } from '../generated/schemas';
 import { incidentCountries, isLowGrade, shareDecision, type ShareLevel, type Subscriber } from './levels';
 
 export type Finding = Alert | Signal;
@@ -33,6 +33,7 @@ export interface EvidenceView {
 export interface AlertView {
   level: 'full' | 'aggregate';
   alert_id: string | null;
+  /** This subscriber's revision: the alert's revisions that changed what it sees (viewerRevisions). */
   revision: number | null;
   status: 'open' | 'resolved' | null;
   detector: { id: string; kind: string; version: string };
@@ -49,9 +50,16 @@ export interface AlertView {
   /** Detector statistics; left out when an incident withheld from this subscriber went into them. */
   statistics: { observed: number; expected: number | null; upperbound: number | null; score: number | null; p_value: number | null; q_value: number | null } | null;
   counts: {
-    /** Incidents this subscriber may know of (detail + aggregate). */
+    /** Listed incidents this subscriber may know of (detail + aggregate). */
     incidents: number;
     incidents_detailed: number;
+    /**
+     * Contributing incidents beyond the evidence list (evidence_total minus the list).
+     * Their markings are not listed, but each allows every agency at least a count:
+     * detect lets no TLP:RED incident into detection, and the alert service drops RED
+     * evidence, so they are the incidents the statistics count and nothing more.
+     */
+    incidents_unlisted: number;
     by_country: Record<string, number>;
     /** Of the counted incidents, how many rest on low-grade information (source C/X or credibility 4). */
     low_grade: number;
@@ -100,6 +108,42 @@ function evidenceView(e: Evidence): EvidenceView {
   return v;
 }
 
+/**
+ * Whether revision entry `at` of a revision log changed what a subscriber sees, given
+ * the countries its view shows. Opening, reopening, resolving and a severity change
+ * always do; a scope change does when a partner joined (named, or counted among the
+ * unnamed) or a country the view shows joined. A country that joined only through
+ * details withheld from this subscriber (e.g. the route of an incident it may only
+ * count) changed nothing it sees: such a revision is not its revision.
+ */
+function changesView(history: readonly AlertRevision[], at: number, viewCountries: ReadonlySet<string>): boolean {
+  const entry = history[at]!;
+  const before = history[at - 1];
+  if (entry.reason !== 'scope' || before === undefined) return true;
+  // Partner lists are sorted unions; an unsorted legacy list only errs towards "changed".
+  const partners = entry.partners ?? [];
+  const partnersBefore = before.partners ?? [];
+  if (partners.length !== partnersBefore.length || partners.some((p, i) => p !== partnersBefore[i])) return true;
+  return entry.countries.some((c) => viewCountries.has(c) && !before.countries.includes(c));
+}
+
+/**
+ * The alert's revision log as one subscriber sees it: only the revisions that changed
+ * its view, numbered in its own sequence (so a gap cannot tell that a hidden revision
+ * happened), and the subscriber's current revision number. The log keeps the latest
+ * 100 revisions; hidden revisions older than that are not subtracted.
+ */
+export function viewerRevisions(alert: Pick<Alert, 'history' | 'revision'>, viewCountries: readonly string[]): { revision: number; entries: AlertRevision[] } {
+  const shown = new Set(viewCountries);
+  const entries: AlertRevision[] = [];
+  let hidden = 0;
+  alert.history.forEach((entry, at) => {
+    if (changesView(alert.history, at, shown)) entries.push({ ...entry, revision: entry.revision - hidden });
+    else hidden++;
+  });
+  return { revision: alert.revision - hidden, entries };
+}
+
 export function viewFor(finding: Finding, subscriber: Subscriber): ViewResult {
   const decided = finding.evidence.map((e) => ({ e, level: shareDecision(e, subscriber).level as ShareLevel }));
   const visible = decided.filter((d) => d.level !== 'none');
@@ -127,7 +171,7 @@ export function viewFor(finding: Finding, subscriber: Subscriber): ViewResult {
   const view: AlertView = {
     level: full ? 'full' : 'aggregate',
     alert_id: isAlert ? finding.id : null,
-    revision: isAlert ? finding.revision : null,
+    revision: isAlert ? viewerRevisions(finding, [...countries]).revision : null,
     status: isAlert ? finding.status : null,
     detector: { id: finding.detector.id, kind: finding.detector.kind, version: finding.detector.version },
     detectors: isAlert ? finding.detectors.map((d) => d.id) : [finding.detector.id],
@@ -151,6 +195,7 @@ export function viewFor(finding: Finding, subscriber: Subscriber): ViewResult {
     counts: {
       incidents: visible.length,
       incidents_detailed: detailed.length,
+      incidents_unlisted: Math.max(0, finding.evidence_total - finding.evidence.length),
       by_country: byCountry,
       low_grade: visible.filter((d) => isLowGrade(d.e)).length,
       intelligence_only: visible.filter((d) => d.e.handling.handling_code === 'H2').length,

@@ -5,6 +5,7 @@
 // an admin key adds the components' counters (`stats`), which concern every
 // agency. Components report { status, stats }; this route alone decides who
 // sees what, so new counters are admin-only by default.
+import type { BusHealth } from '@tocsin/core';
 import { hasScope, type Principal } from '../auth/api-keys';
 import type { DeskRoutes } from '../server';
 
@@ -12,6 +13,12 @@ export interface ComponentStatus {
   status: 'ok' | 'degraded' | 'stopped';
   /** Component-specific counters, e.g. ingest's accepted/rejected per partner (admin keys only). */
   stats: unknown;
+}
+
+/** The bus's consumers as a health component: degraded while one restarts, stopped once one failed for good. */
+export function busComponent(health: BusHealth): ComponentStatus {
+  const status = health.status === 'ok' ? 'ok' : health.status === 'failed' ? 'stopped' : 'degraded';
+  return { status, stats: { consumers: health.consumers } };
 }
 
 export interface HealthSource {

@@ -3,6 +3,9 @@
 // contributions (weight -1 on its keys) and adds its own, so every key counts only
 // the latest revision. Re-sends of a revision already seen and older revisions are
 // dropped. Remembered incidents are pruned once their buckets can no longer change.
+// TLP:RED incidents contribute nothing: RED leaves Tocsin only towards its owner,
+// not even as a count (docs/sharing-rules.md), so it must not move a count, a
+// baseline, a severity or a first sighting that other agencies see.
 import type { DimensionType, Evidence, Incident, IncidentEvent, Observation } from '@tocsin/core';
 import { dayIndexOf } from '../buckets';
 import { deriveDimensionKeys, dimensionTopicKey } from '../keys';
@@ -24,6 +27,13 @@ interface Remembered {
   day: number;
   /** The revision's evidence: enough to derive its keys again for a retraction. */
   evidence: FullEvidence;
+  /** False for a TLP:RED revision: it added nothing, so there is nothing to retract. */
+  contributed: boolean;
+}
+
+/** Whether an incident may enter detection (statistics every recipient may at least count). */
+export function entersDetection(incident: Pick<Incident, 'handling'>): boolean {
+  return incident.handling.tlp !== 'RED';
 }
 
 /** The parts of an incident that travel with each observation as evidence (no narrative, no persons). */
@@ -86,7 +96,7 @@ export class Exploder {
     const seen = this.latest.get(id);
     if (seen && seen.revision >= event.revision) return;
     const day = dayIndexOf(event.incident.occurred_at);
-    this.latest.set(id, { revision: event.revision, day, evidence: evidenceOf(event.incident) });
+    this.latest.set(id, { revision: event.revision, day, evidence: evidenceOf(event.incident), contributed: entersDetection(event.incident) });
     if (day > this.maxDay) this.maxDay = day;
   }
 
@@ -99,11 +109,12 @@ export class Exploder {
     if (seen && seen.revision === event.revision) return { outcome: 'duplicate', observations: out, day };
     if (seen && seen.revision > event.revision) return { outcome: 'stale', observations: out, day };
     const dimensions = this.dimensions();
-    if (seen) observationsOf(seen.evidence, seen.revision, -1, dimensions, out);
+    if (seen?.contributed) observationsOf(seen.evidence, seen.revision, -1, dimensions, out);
     // The evidence keeps only what a retraction needs; the narrative and persons stay out of memory.
     const evidence = evidenceOf(incident);
-    observationsOf(evidence, event.revision, 1, dimensions, out, incident);
-    this.latest.set(id, { revision: event.revision, day, evidence });
+    const contributed = entersDetection(incident);
+    if (contributed) observationsOf(evidence, event.revision, 1, dimensions, out, incident);
+    this.latest.set(id, { revision: event.revision, day, evidence, contributed });
     if (day > this.maxDay) this.maxDay = day;
     return { outcome: seen ? 'revised' : 'new', observations: out, day };
   }

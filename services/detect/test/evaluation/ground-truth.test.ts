@@ -29,7 +29,9 @@ describe('detection against simulator ground truth', () => {
     for (const row of rows) {
       expect.soft(row.falseAlarmsPerKeyYear, `${row.detector}/${row.granularity}`).toBeLessThanOrEqual(MAX_FALSE_ALARMS_PER_KEY_YEAR[row.granularity]);
     }
-    // The weekly EARS C2 alone catches them all: the desk's workhorse.
-    expect(rows.find((r) => r.detector === 'ears-c2' && r.granularity === 'week')!.detectionRate).toBe(1);
+    // The weekly EARS C2 alone catches nearly all: the desk's workhorse (all 15 while TLP:RED
+    // incidents, 4% of the simulator's, were counted; since they no longer enter detection —
+    // issue 9 — a miss is possible, which the other detectors must catch: \`missed\` above).
+    expect(rows.find((r) => r.detector === 'ears-c2' && r.granularity === 'week')!.detectionRate).toBeGreaterThanOrEqual(0.9);
   });
 });

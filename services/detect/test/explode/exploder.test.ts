@@ -50,4 +50,17 @@ describe('Exploder', () => {
     e.remember(event(restored, 3));
     expect(e.explode(event(restored, 3)).outcome).toBe('duplicate');
   });
+
+  // Issue 9, findings 3 and 4: RED leaves Tocsin only towards its owner, not even as a
+  // count, so it must not move any statistic, severity or first sighting others see.
+  it('lets TLP:RED incidents into no count, and retracts an incident that becomes RED', () => {
+    const e = exploder();
+    const red = incident({ handling: { tlp: 'RED', source_reliability: 'B', information_credibility: '2' } });
+    expect(e.explode(event(red)).observations).toEqual([]);
+    // RED -> GREEN: counted from now on, with nothing to retract.
+    const green = { ...red, handling: { ...red.handling, tlp: 'GREEN' as const } };
+    expect(e.explode(event(green, 2)).observations.map((o) => `${o.observation.weight}${o.topicKey}`)).toEqual(['1country|NL', '1method|concealment.container']);
+    // GREEN -> RED: its contributions are taken back and none added.
+    expect(e.explode(event(red, 3)).observations.map((o) => `${o.observation.weight}${o.topicKey}`)).toEqual(['-1country|NL', '-1method|concealment.container']);
+  });
 });

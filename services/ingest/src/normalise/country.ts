@@ -14,6 +14,8 @@ const CODE_ALIASES: Record<string, string> = { UK: 'GB', EL: 'GR' };
 interface CountryIndex {
   alpha2: Set<string>;
   byName: Map<string, string>;
+  /** The same names without spaces: "Viet Nam" and "Vietnam" meet here. */
+  byCompactName: Map<string, string>;
 }
 
 let index: CountryIndex | undefined;
@@ -28,23 +30,47 @@ export function foldName(name: string): string {
     .trim();
 }
 
+/**
+ * Other orders of one name, as UN and ISO lists write them: "Moldova, Republic of" is also
+ * "Republic of Moldova"; "Iran (Islamic Republic of)" is "Islamic Republic of Iran" and
+ * "Iran"; "Holy See (Vatican City State)" is also "Holy See". Works on the raw text (the
+ * comma and brackets are gone once folded).
+ */
+export function nameForms(name: string): string[] {
+  const forms: string[] = [];
+  const bracket = /^(.+?)\s*\((.+)\)\s*$/.exec(name);
+  if (bracket) forms.push(`${bracket[2]} ${bracket[1]}`, bracket[1]!);
+  const comma = /^([^,]+),\s*([^,]+)$/.exec(name);
+  if (comma) forms.push(`${comma[2]} ${comma[1]}`);
+  return forms;
+}
+
 function buildIndex(): CountryIndex {
   const byName = new Map<string, string>();
+  const byCompactName = new Map<string, string>();
   const ambiguous = new Set<string>();
+  const ambiguousCompact = new Set<string>();
+  const add = (map: Map<string, string>, refused: Set<string>, key: string, code: string) => {
+    const known = map.get(key);
+    // A name meaning two countries (in two languages, or "Congo") is refused rather than guessed.
+    if (known !== undefined && known !== code) refused.add(key);
+    else map.set(key, code);
+  };
   for (const locale of COUNTRY_NAME_LOCALES) {
     countries.registerLocale(require(`i18n-iso-countries/langs/${locale}.json`) as countries.LocaleData);
     for (const [code, names] of Object.entries(countries.getNames(locale, { select: 'all' }))) {
       for (const name of names as string[]) {
-        const key = foldName(name);
-        const known = byName.get(key);
-        // A name meaning two countries in two languages is refused rather than guessed.
-        if (known !== undefined && known !== code) ambiguous.add(key);
-        else byName.set(key, code);
+        for (const form of [name, ...nameForms(name)]) {
+          const key = foldName(form);
+          add(byName, ambiguous, key, code);
+          add(byCompactName, ambiguousCompact, key.replaceAll(' ', ''), code);
+        }
       }
     }
   }
   for (const key of ambiguous) byName.delete(key);
-  return { alpha2: new Set(Object.keys(countries.getAlpha2Codes())), byName };
+  for (const key of ambiguousCompact) byCompactName.delete(key);
+  return { alpha2: new Set(Object.keys(countries.getAlpha2Codes())), byName, byCompactName };
 }
 
 /** Builds the name index now (it is built lazily otherwise), e.g. before a benchmark. */
@@ -82,5 +108,32 @@ function lookUp(value: string): string | null {
     const code = countries.alpha3ToAlpha2(trimmed.toUpperCase());
     if (code) return code;
   }
-  return byName.get(foldName(trimmed)) ?? null;
+  const folded = foldName(trimmed);
+  const direct = byName.get(folded);
+  if (direct !== undefined) return direct;
+  if (folded === '') return null;
+  return byVariant(trimmed, folded, countryIndex());
+}
+
+/**
+ * A name the data set holds in another form: reordered ("Republic of Moldova",
+ * "Iran (Islamic Republic of)"), without its article ("the Gambia"), spaced differently
+ * ("Viet Nam"), without a trailing "Islands", or a long form "<name> of …" of a known short name ("United Kingdom of Great
+ * Britain and Northern Ireland", "United States of America"). Each answer is a name of the
+ * data set; nothing is matched by similarity.
+ */
+function byVariant(trimmed: string, folded: string, { byName, byCompactName }: CountryIndex): string | null {
+  for (const form of nameForms(trimmed)) {
+    const code = byName.get(foldName(form));
+    if (code !== undefined) return code;
+  }
+  const withoutArticle = folded.startsWith('the ') ? folded.slice(4) : folded;
+  const code =
+    byName.get(withoutArticle) ??
+    byCompactName.get(withoutArticle.replaceAll(' ', '')) ??
+    // "Wallis and Futuna Islands" is "Wallis and Futuna" in the data set.
+    (withoutArticle.endsWith(' islands') ? byName.get(withoutArticle.slice(0, -' islands'.length)) : undefined);
+  if (code !== undefined) return code;
+  const of = withoutArticle.indexOf(' of ');
+  return of > 0 ? (byName.get(withoutArticle.slice(0, of)) ?? null) : null;
 }

@@ -36,3 +36,40 @@ describe('toAlpha2', () => {
     expect(foldName('  Côte d’Ivoire ')).toBe('cote d ivoire');
   });
 });
+
+describe('toAlpha2 with UN and ISO official names', () => {
+  it.each([
+    ['Iran (Islamic Republic of)', 'IR'],
+    ['United Kingdom of Great Britain and Northern Ireland', 'GB'],
+    ['Republic of Moldova', 'MD'],
+    ["Côte d'Ivoire", 'CI'],
+    ['Ivory Coast', 'CI'],
+    ['Türkiye', 'TR'],
+    ['Turkey', 'TR'],
+    ['Bolivia (Plurinational State of)', 'BO'],
+    ['Venezuela (Bolivarian Republic of)', 'VE'],
+    ['Micronesia (Federated States of)', 'FM'],
+    ['Netherlands (Kingdom of the)', 'NL'],
+    ['Republic of Korea', 'KR'],
+    ['United Republic of Tanzania', 'TZ'],
+    ['United States of America', 'US'],
+    ['Viet Nam', 'VN'],
+    ["Lao People's Democratic Republic", 'LA'],
+    ['Syrian Arab Republic', 'SY'],
+    ['Russian Federation', 'RU'],
+    ['Democratic Republic of the Congo', 'CD'],
+    ['Czechia', 'CZ'],
+    ['Cabo Verde', 'CV'],
+    ['State of Palestine', 'PS'],
+    ['the Gambia', 'GM'],
+    ['Wallis and Futuna Islands', 'WF'],
+    ['Sint Maarten (Dutch part)', 'SX'],
+  ])('%j → %s', (input, expected) => {
+    expect(toAlpha2(input)).toBe(expected);
+  });
+
+  // Unknown, several, or ambiguous: never guessed.
+  it.each(['Unknown', 'Mixed', 'Guinea, Mali', 'Congo', 'Mediterranean Sea', 'Sahara', 'Republic', 'Kingdom of Nowhere'])('%j is not a country', (input) => {
+    expect(toAlpha2(input)).toBeNull();
+  });
+});
