@@ -66,6 +66,10 @@ export interface ConsumedMessage {
   readonly message: KafkaMessage;
 }
 
+/** The incident events among records of incidents.v1 (ingest's watermark control records carry the header tocsin-record). */
+export const incidentsOf = (messages: readonly ConsumedMessage[]): ConsumedMessage[] =>
+  messages.filter((m) => m.headers['tocsin-record'] === undefined);
+
 /**
  * Reads `topic` from the beginning in a fresh consumer group until `until(received)` holds
  * for everything received so far, and returns those messages. Rejects after `timeoutMs`

@@ -18,5 +18,6 @@ export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type I
 export { viewFor, viewerRevisions, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
 export { shareDecision, isLowGrade, incidentCountries, type ShareLevel, type Subscriber, type ShareRule, type ShareDecision } from './sharing/levels';
 export { CodedError } from './errors';
+export { RECORD_HEADER, WATERMARK_RECORD, watermarkKeys, PartitionWatermarks, type PartitionMark, type UpstreamWatermarkRecord } from './watermark';
 export { installProcessGuard, UNATTRIBUTED, type ProcessGuard, type ProcessGuardOptions, type ComponentFailures } from './process-guard';
 export { csvField, csvRow, neutraliseCsvText, type CsvValue } from './csv';

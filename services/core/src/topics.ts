@@ -43,7 +43,7 @@ export const TOPICS = {
     cleanup: 'delete',
     producer: 'ingest',
     consumers: 'detect, ingest (restores its de-duplication state)',
-    purpose: 'Validated, normalised, pseudonymised incidents (IncidentEvent). Every revision of one incident stays in order on one partition.',
+    purpose: 'Validated, normalised, pseudonymised incidents (IncidentEvent). Every revision of one incident stays in order on one partition. Also carries ingest\'s watermark control records (header tocsin-record: watermark), which readers skip.',
   },
   deadLetter: {
     name: 'dead-letter.v1',

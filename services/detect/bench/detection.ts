@@ -11,6 +11,8 @@ import { evaluateEmergence, type EmergenceScore, type EmergenceTrendTruth } from
 import { emergenceSettings } from '../src/score/emergence-settings';
 import { alertLoad, scoreAlertsOnTruth, type AlertLoad, type AlertRevisionLike, type AlertTrendScore } from '../src/evaluation/alert-truth';
 import type { Signal } from '@tocsin/core';
+import { evaluateWithinDays, type WithinDaysResult } from '../src/evaluation/within-days';
+import { dayIndexOf } from '../src/buckets';
 
 /** The alert lifecycle to replay the signals through (injected by `tocsin bench`, which has the alert service). */
 export interface AlertReplay {
@@ -34,6 +36,30 @@ export interface DetectionBenchOptions {
   maxDelayBuckets?: number;
   alerting?: AlertReplay;
   print?: (line: string) => void;
+  /** Which scenarios to run: `dense` (the default trends at full volume), `sparse`, or both (default; `--scenario`). */
+  scenario?: 'dense' | 'sparse' | 'both';
+}
+
+/** The sparse scenario: the same world at about 15 incidents a day in all, so a route sees 0–10 a week. */
+export const SPARSE_SCENARIO = {
+  ratePerDay: 15,
+  extraSurges: 30,
+  /** A 3x rise on a series below one incident a week is at most a handful of incidents in 30 days: not separable from noise. */
+  surgeMinBaselinePerWeek: 1,
+  extraNewRoutes: 8,
+  newRoutePerWeek: [1, 5] as [number, number],
+  maxDelayDays: 30,
+  /** The acceptance bound on false alarms of the whole configuration per key-year. */
+  maxFalseAlarmsPerKeyYear: 1,
+};
+
+export interface SparseBenchResult {
+  incidents: number;
+  keys: number;
+  /** Every key's span from its first observation to the end of the run (whatever was scored). */
+  keyYears: number;
+  evaluation: WithinDaysResult;
+  seconds: number;
 }
 
 export interface DetectionBenchResult {
@@ -52,10 +78,63 @@ export interface DetectionBenchResult {
   /** With `alerting`: what the desk would get. */
   alerts?: { load: AlertLoad; trends: AlertTrendScore[]; heldInCooldown: number };
   seconds: number;
+  /** The sparse scenario's figures, when it ran. */
+  sparse?: SparseBenchResult;
+}
+
+const isCountOrNovelty = (id: string): boolean => !['cross-border-spread', 'route-displacement', 'emerging-terms'].includes(id);
+
+/**
+ * Sparse data: routes with 0–10 incidents a week, new routes starting from nothing, 3x
+ * surges on series of one incident a week and more. Every new route and every >= 3x trend
+ * must be flagged by some detector of the configuration within 30 days, with at most one
+ * false alarm (count or first-seen) per key-year of observed keys.
+ */
+export function runSparseScenario(options: DetectionBenchOptions = {}): SparseBenchResult {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const started = performance.now();
+  const plan = options.plan ?? loadPlan();
+  const days = options.days ?? 760;
+  const start = options.start ?? '2025-01-01';
+  const scenario = createScenario({
+    seed: options.seed ?? 7, start, days, ratePerDay: SPARSE_SCENARIO.ratePerDay, extraSurges: SPARSE_SCENARIO.extraSurges,
+    surgeMinBaselinePerWeek: SPARSE_SCENARIO.surgeMinBaselinePerWeek, extraNewRoutes: SPARSE_SCENARIO.extraNewRoutes, newRoutePerWeek: SPARSE_SCENARIO.newRoutePerWeek,
+  });
+  const incidents = (options.arrivalOrder ?? options.arrivals) ? scenario.arrivals() : scenario.incidents();
+  const run = backtest(incidents, plan, { clock: () => Date.parse('2026-01-01T00:00:00Z') });
+  const lastDay = dayIndexOf(`${start}T00:00:00Z`) + days - 1;
+  let keyDays = 0;
+  let keys = 0;
+  for (const key of run.scorer.keys.values()) {
+    if (key.dimType === 'narrative' || !Number.isFinite(key.firstDay)) continue;
+    keys++;
+    keyDays += lastDay - key.firstDay + 1;
+  }
+  const keyYears = keyDays / 365;
+  const trends = scenario.groundTruth as unknown as TrendTruth[];
+  const include = (t: TrendTruth): boolean => t.kind === 'new-route' || (t.multiplier !== null && t.multiplier >= 3);
+  const evaluation = evaluateWithinDays(run.signals.filter((s) => isCountOrNovelty(s.detector.id)), trends, { include, maxDelayDays: SPARSE_SCENARIO.maxDelayDays, keyYears });
+  const result: SparseBenchResult = { incidents: run.incidents, keys, keyYears, evaluation, seconds: (performance.now() - started) / 1000 };
+  const scored = trends.filter(include);
+  print(`sparse: ${run.incidents} incidents over ${days} days (${(run.incidents / days).toFixed(1)}/day), ${keys} keys (${keyYears.toFixed(0)} key-years observed), ${scored.filter((t) => t.kind === 'new-route').length} new routes and ${scored.filter((t) => t.kind !== 'new-route').length} trends >= 3x, config ${plan.version}`);
+  print(`detector                   | flagged <= ${SPARSE_SCENARIO.maxDelayDays} d | median delay (days) | false alarms | per key-year`);
+  print('---------------------------|---------------|---------------------|--------------|-------------');
+  for (const r of evaluation.rows) {
+    print(`${r.detector.padEnd(26)} | ${`${r.flagged}/${r.trends}`.padStart(13)} | ${(r.medianDelayDays === null ? '-' : r.medianDelayDays.toFixed(1)).padStart(19)} | ${String(r.falseAlarms).padStart(12)} | ${r.falseAlarmsPerKeyYear.toFixed(3).padStart(12)}`);
+  }
+  const any = evaluation.rows.at(-1)!;
+  const pass = evaluation.missed.length === 0 && any.falseAlarmsPerKeyYear <= SPARSE_SCENARIO.maxFalseAlarmsPerKeyYear;
+  print(`sparse acceptance (all flagged within ${SPARSE_SCENARIO.maxDelayDays} days, <= ${SPARSE_SCENARIO.maxFalseAlarmsPerKeyYear} false alarm per key-year): ${pass ? 'met' : 'NOT met'}${evaluation.missed.length ? `; missed: ${evaluation.missed.map((id) => `${id} (${evaluation.delays[id] ?? 'never'})`).join(', ')}` : ''} (${result.seconds.toFixed(1)} s)`);
+  return result;
 }
 
 export function runDetectionBench(options: DetectionBenchOptions = {}): DetectionBenchResult {
   const print = options.print ?? ((line: string) => console.log(line));
+  const which = options.scenario ?? 'both';
+  if (which === 'sparse') {
+    const sparse = runSparseScenario(options);
+    return { rows: [], noveltyRows: [], emergenceRows: [], combined: { trends: 0, detectedInTime: 0, missed: [] }, incidents: sparse.incidents, keys: sparse.keys, keyYears: sparse.keyYears, lateDropped: 0, signals: 0, seconds: sparse.seconds, sparse };
+  }
   const started = performance.now();
   const plan = options.plan ?? loadPlan();
   const scenario = createScenario({ seed: options.seed ?? 7, start: options.start ?? '2025-01-01', days: options.days ?? 760, extraSurges: options.extraSurges ?? 20 });
@@ -122,9 +201,15 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
     print(`alerts in time: ${scores.filter((t) => t.inTime).length}/${scores.length} trends`);
   }
   result.seconds = (performance.now() - started) / 1000;
+  if (which === 'both') {
+    print('');
+    result.sparse = runSparseScenario({ ...options, plan });
+  }
   return result;
 }
 
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
-  runDetectionBench({ arrivalOrder: process.argv.includes('--arrivals') });
+  const at = process.argv.indexOf('--scenario');
+  const scenario = at > 0 ? (process.argv[at + 1] as DetectionBenchOptions['scenario']) : undefined;
+  runDetectionBench({ arrivalOrder: process.argv.includes('--arrivals'), ...(scenario ? { scenario } : {}) });
 }

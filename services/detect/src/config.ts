@@ -21,9 +21,24 @@ export interface ResolvedDetector {
   minObserved: number;
   /** No signal unless observed >= minRatio x expected. */
   minRatio: number;
-  /** Configured parameters plus `range` = the last period only. */
+  /** Configured parameters plus `range` = the last `chartPeriods` periods of a full window. */
   params: ParamValues;
+  /**
+   * Periods a sequential chart (cusum, glr-nb, ewma) runs over, ending at the scored bucket;
+   * the window's periods before them are its in-control baseline, refitted at every bucket.
+   * 1 for the one-period detectors (EARS, Farrington).
+   */
+  chartPeriods: number;
+  /** Shortest window the detector runs on: a younger key gets its whole real history (>= this) instead of `history`. */
+  minHistory: number;
+  /** A sequential chart: its false alarms are governed by its run length, not by the bucket's BH test. */
+  sequential: boolean;
+  /** Scale gate: run only while the window's baseline mean per period is at most this (Infinity: always). */
+  maxBaselineMean: number;
 }
+
+/** Detectors whose statistic accumulates over periods (sequential charts). */
+export const SEQUENTIAL_DETECTORS: ReadonlySet<string> = new Set(['cusum', 'glr-nb', 'ewma']);
 
 export interface DetectorPlan {
   readonly config: DetectorConfig;
@@ -79,7 +94,23 @@ export function buildPlan(raw: unknown): DetectorPlan {
     throw new DetectError('CONFIG_INVALID', `detector config ${first.pointer || '/'} ${first.message}`);
   }
   const config = result.value;
-  config.count_detectors.forEach((setting, i) => checkParams(lookup(setting.detector, `/count_detectors/${i}`), setting.params, `/count_detectors/${i}`));
+  config.count_detectors.forEach((setting, i) => {
+    const where = `/count_detectors/${i}`;
+    checkParams(lookup(setting.detector, where), setting.params, where);
+    const history = setting.history ?? defaultHistory(setting);
+    const chart = setting.chart_periods ?? 1;
+    if (chart > 1 && !SEQUENTIAL_DETECTORS.has(setting.detector)) {
+      throw new DetectError('CONFIG_INVALID', `${where}/chart_periods: only the sequential charts (${[...SEQUENTIAL_DETECTORS].join(', ')}) run over several periods; ${setting.detector} scores one`);
+    }
+    // A chart needs baseline rows before its periods: at least two to fit a mean.
+    if (chart > history - 2) throw new DetectError('CONFIG_INVALID', `${where}/chart_periods: ${chart} leaves fewer than 2 baseline periods in a history of ${history}`);
+    const minHistory = setting.min_history ?? history;
+    if (minHistory > history) throw new DetectError('CONFIG_INVALID', `${where}/min_history: ${minHistory} is more than history (${history})`);
+    if (minHistory < history && !SEQUENTIAL_DETECTORS.has(setting.detector)) {
+      throw new DetectError('CONFIG_INVALID', `${where}/min_history: only the sequential charts run on shorter windows; ${setting.detector} needs its whole history`);
+    }
+    if (minHistory < chart + 2) throw new DetectError('CONFIG_INVALID', `${where}/min_history: ${minHistory} leaves fewer than 2 baseline periods before ${chart} chart periods`);
+  });
   config.overrides.forEach((o, i) => {
     for (const [id, change] of Object.entries(o.detectors ?? {})) {
       const where = `/overrides/${i}/detectors/${id}`;
@@ -109,13 +140,18 @@ export function buildPlan(raw: unknown): DetectorPlan {
       }
       if (!enabled) continue;
       const history = setting.history ?? defaultHistory(setting);
+      const chartPeriods = setting.chart_periods ?? 1;
       out.push({
         detector: getCountDetector(setting.detector),
         granularity,
         history,
         minObserved,
         minRatio,
-        params: { ...params, range: [history, history] },
+        params: { ...params, range: [history - chartPeriods + 1, history] },
+        chartPeriods,
+        minHistory: setting.min_history ?? history,
+        sequential: SEQUENTIAL_DETECTORS.has(setting.detector),
+        maxBaselineMean: setting.max_baseline_mean ?? Number.POSITIVE_INFINITY,
       });
     }
     return out;

@@ -18,7 +18,7 @@ describe('detector configuration', () => {
     expect(plan.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
     // Daily EARS is off by default (docs/detectors.md, The default configuration); weeks carry count detection.
     expect(plan.detectorsFor('country', 'NL', 'day').map((d) => d.detector.id)).toEqual([]);
-    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toEqual(['ears-c2', 'farrington-flexible']);
+    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toEqual(['ears-c2', 'farrington-flexible', 'glr-nb']);
   });
 
   it('rejects a config that breaks the schema, naming the bad value', () => {

@@ -4,7 +4,7 @@
 import { DetectorError } from './errors';
 import { negBinSurvival, poissonSurvival } from './math/distributions';
 import { GlmFitError, fitLogLinearGlm, poissonFamily } from './math/loglinear-glm';
-import { blankRows, monitoredRange, numberParam, stringParam } from './rows';
+import { blankRows, jeffreysMean, monitoredRange, numberParam, stringParam } from './rows';
 import type { CountDetector, CountSeries, DetectorRow, ParamValues } from './types';
 import { nonNegative, positive, requireParam } from './validate';
 
@@ -84,6 +84,34 @@ function inControlMeans(counts: readonly number[], from: number, to: number, m: 
   }
 }
 
+/** In-control fallbacks: `none` as R, `floor` the robust rule for streaming use. */
+export const CUSUM_FALLBACKS = ['none', 'floor'] as const;
+
+/**
+ * fallback = floor: a failed seasonal fit becomes the constant (sum + 0.5) / n, and every
+ * mean is at least 0.5 / n (an all-zero baseline standardises by ~0 otherwise: NaN, never
+ * an alarm). Returns the means and a note when the fallback changed them.
+ */
+function flooredMeans(counts: readonly number[], from: number, to: number, m: number | string | undefined, freq: number): { means: number[]; note?: string } {
+  const training = counts.slice(0, from - 1);
+  const n = training.length;
+  const floor = 0.5 / Math.max(1, n);
+  let means: number[];
+  let note: string | undefined;
+  try {
+    means = inControlMeans(counts, from, to, m, freq);
+  } catch (err) {
+    if (!(err instanceof DetectorError)) throw err;
+    means = new Array<number>(to - from + 1).fill(jeffreysMean(training));
+    note = `${err.message}: constant mean (sum + 0.5) / ${n}`;
+  }
+  if (typeof m !== 'number' && means.some((v) => !(v >= floor))) {
+    note ??= training.every((v) => v === 0) ? `in-control baseline of ${n} periods is all zeros: mean floored at 0.5 / ${n}` : `in-control mean floored at 0.5 / ${n}`;
+    means = means.map((v) => (v >= floor ? v : floor));
+  }
+  return note ? { means, note } : { means };
+}
+
 function parseM(raw: ParamValues[string]): number | string | undefined {
   if (raw === undefined || typeof raw === 'number') return raw;
   if (raw === 'glm' || raw === 'mean') return raw;
@@ -109,7 +137,9 @@ export function runCusum(series: CountSeries, params: ParamValues): DetectorRow[
   const [from, to] = monitoredRange(params, counts.length, Math.min(series.freq, counts.length) + 1);
   // Without a fixed m the baseline is rows 1..from-1; with none, nothing can be monitored.
   if (from > to || (typeof m !== 'number' && from < 2)) return rows;
-  const means = inControlMeans(counts, from, to, m, series.freq);
+  const fallback = stringParam(params, 'fallback', 'none');
+  if (!(CUSUM_FALLBACKS as readonly string[]).includes(fallback)) throw new DetectorError('PARAM_INVALID', `cusum: fallback must be one of ${CUSUM_FALLBACKS.join(', ')}, got "${fallback}"`);
+  const { means, note } = fallback === 'floor' ? flooredMeans(counts, from, to, m, series.freq) : { means: inControlMeans(counts, from, to, m, series.freq), note: undefined };
   let cusum = 0;
   for (let t = from; t <= to; t++) {
     const row = rows[t - 1]!;
@@ -123,6 +153,7 @@ export function runCusum(series: CountSeries, params: ParamValues): DetectorRow[
     row.alarm = cusum >= h;
     row.score = Number.isFinite(cusum) ? cusum : null;
     row.pValue = trans === 'pearsonNegBin' ? negBinSurvival(x - 1, 1 / alpha, mt) : poissonSurvival(x - 1, mt);
+    if (note) row.note = note;
   }
   return rows;
 }
@@ -144,6 +175,13 @@ export const cusum: CountDetector = {
     },
     { name: 'trans', type: 'enum', default: 'standard', values: CUSUM_TRANSFORMS, description: 'standardisation of the counts' },
     { name: 'alpha', type: 'number', default: 0.1, description: 'negative binomial dispersion for trans = pearsonNegBin (variance m + alpha m^2)' },
+    {
+      name: 'fallback',
+      type: 'enum',
+      default: 'none',
+      values: CUSUM_FALLBACKS,
+      description: 'not in R: "floor" floors the in-control mean at 0.5 / n (n baseline rows) and replaces a failed glm by (sum + 0.5) / n (rows carry a note); "none" as R',
+    },
     { name: 'range', type: 'range', description: 'monitored rows FROM:TO; the rows before FROM are the baseline. R requires it; Tocsin defaults to freq+1 to the last row' },
   ],
   run: runCusum,

@@ -2,8 +2,8 @@
 // Two entry points with identical arithmetic: `runEars` scores a whole series (R's rows),
 // `prepareEars` validates the parameters once and scores one row at a time, for a
 // streaming service that scores each closed bucket over its key's history.
-import { normalCdf, normalQuantile } from './math/distributions';
-import { blankRows, monitoredRange, numberParam } from './rows';
+import { normalCdf, normalQuantile, poissonQuantile } from './math/distributions';
+import { blankRows, booleanParam, monitoredRange, numberParam } from './rows';
 import type { CountDetector, CountSeries, DetectorRow, ParamSpec, ParamValues } from './types';
 import { atLeast, nonNegative, probability, requireParam } from './validate';
 
@@ -21,6 +21,13 @@ function earsParams(method: EarsMethod): ParamSpec[] {
     { name: 'baseline', type: 'integer', default: 7, description: 'number of reference periods (at least 3)' },
     { name: 'alpha', type: 'number', default: DEFAULT_ALPHA[method], description: 'upper-tail probability; the threshold uses qnorm(1 - alpha)' },
     { name: 'minSigma', type: 'number', default: 0, description: 'lower bound on the reference standard deviation' },
+    {
+      name: 'poissonFloor',
+      type: 'boolean',
+      default: false,
+      description:
+        'not in R: the upper bound is at least the Poisson (1 - alpha) quantile of the reference mean (floored at 0.5/baseline), so a small count must be as rare as a Poisson series would need; the p-value stays the normal one (default false: as R)',
+    },
     {
       name: 'range',
       type: 'range',
@@ -48,6 +55,8 @@ interface EarsSettings {
   guard: number;
   minSigma: number;
   zAlpha: number;
+  /** 1 - alpha, for the Poisson floor; null without it. */
+  poissonLevel: number | null;
 }
 
 function settingsOf(method: EarsMethod, params: ParamValues): EarsSettings {
@@ -61,6 +70,7 @@ function settingsOf(method: EarsMethod, params: ParamValues): EarsSettings {
     guard: GUARD[method],
     minSigma: numberParam(params, 'minSigma', 0),
     zAlpha: upperQuantile(numberParam(params, 'alpha', DEFAULT_ALPHA[method])),
+    poissonLevel: booleanParam(params, 'poissonFloor', false) ? 1 - numberParam(params, 'alpha', DEFAULT_ALPHA[method]) : null,
   };
 }
 
@@ -112,7 +122,8 @@ function scoreRow(counts: readonly number[], t: number, s: EarsSettings, row: De
     // surveillance's C3 sums the exceedances of the two previous C2 values only and
     // turns that into a bound on the current count (the textbook C3 also adds today's C2).
     const lagSum = Math.max(0, lag2 - 1) + Math.max(0, lag1 - 1);
-    const bound = Math.max(0, y + sigma * (s.zAlpha - lagSum));
+    let bound = Math.max(0, y + sigma * (s.zAlpha - lagSum));
+    if (s.poissonLevel !== null && Number.isFinite(reference[MEAN]!)) bound = Math.max(Number.isNaN(bound) ? 0 : bound, poissonQuantile(s.poissonLevel, Math.max(reference[MEAN]!, 0.5 / s.baseline)));
     row.expected = reference[MEAN]!;
     if (Number.isFinite(bound)) {
       row.upperbound = bound;
@@ -126,7 +137,11 @@ function scoreRow(counts: readonly number[], t: number, s: EarsSettings, row: De
   const mean = reference[MEAN]!;
   const sigma = reference[SIGMA]!;
   row.expected = mean;
-  const bound = mean + s.zAlpha * sigma;
+  let bound = mean + s.zAlpha * sigma;
+  // The normal approximation is far too lax for small counts (a week of 5 after 1, 2, 1...):
+  // a count must also be as rare as the same alpha under Poisson with the reference mean.
+  const floorMean = s.poissonLevel === null ? 0 : Math.max(mean, 0.5 / s.baseline);
+  if (s.poissonLevel !== null && Number.isFinite(mean)) bound = Math.max(Number.isNaN(bound) ? 0 : bound, poissonQuantile(s.poissonLevel, floorMean));
   if (Number.isFinite(bound)) {
     row.upperbound = bound;
     row.alarm = y > bound;

@@ -14,13 +14,56 @@ import {
 } from './glr-charts';
 import { negBinSurvival, poissonSurvival } from './math/distributions';
 import { GlmFitError, fitLogLinearGlm, fitNegBinGlm, negativeBinomialFamily, poissonFamily } from './math/loglinear-glm';
-import { blankRows, booleanParam, monitoredRange, numberParam, stringParam } from './rows';
+import { blankRows, booleanParam, jeffreysMean, monitoredRange, numberParam, stringParam } from './rows';
 import type { CountDetector, CountSeries, DetectorRow, ParamValues } from './types';
 import { atLeast, nonNegative, positive, requireParam } from './validate';
 
 interface InControlModel {
   mu0: number[];
   alpha: number;
+  /** Why the model is not the one asked for (fallback = poisson only). */
+  note?: string;
+}
+
+/** In-control fallbacks: `none` as R (a failed fit is an error), `poisson` the robust chain. */
+export const GLR_FALLBACKS = ['none', 'poisson'] as const;
+
+
+/**
+ * The robust in-control chain for streaming use: the model asked for (glm.nb or fixed
+ * alpha); if it fails or gives non-finite means, a Poisson GLM with the same design; if
+ * that fails too, or the baseline is all zeros, a constant Poisson mean (sum + 0.5) / n.
+ * Fitted means are floored at 0.5 / n, so a trough of a seasonal fit cannot expect ~0.
+ */
+function fitInControlRobust(counts: readonly number[], from: number, to: number, freq: number, harmonics: number, trend: boolean, alpha: number | undefined): InControlModel {
+  const training = counts.slice(0, from - 1);
+  const n = training.length;
+  const floor = 0.5 / Math.max(1, n);
+  const width = to - from + 1;
+  const constant = (why: string): InControlModel => ({ mu0: new Array<number>(width).fill(jeffreysMean(training)), alpha: 0, note: `${why}: Poisson with mean (sum + 0.5) / ${n} = ${jeffreysMean(training).toPrecision(3)} per period` });
+  if (training.every((v) => v === 0)) return constant(`in-control baseline of ${n} periods is all zeros`);
+  const floored = (m: InControlModel, note?: string): InControlModel | null => {
+    if (!m.mu0.every(Number.isFinite) || !Number.isFinite(m.alpha)) return null;
+    return { mu0: m.mu0.map((v) => Math.max(v, floor)), alpha: m.alpha, ...(note ? { note } : {}) };
+  };
+  let reason: string;
+  try {
+    const fit = floored(fitInControl(counts, from, to, freq, harmonics, trend, alpha));
+    if (fit) return fit;
+    reason = 'non-finite in-control means or dispersion';
+  } catch (err) {
+    if (!(err instanceof DetectorError)) throw err;
+    reason = err.message;
+  }
+  if (alpha !== 0) {
+    try {
+      const fit = floored(fitInControl(counts, from, to, freq, harmonics, trend, 0), `${reason}; fell back to a Poisson GLM`);
+      if (fit) return fit;
+    } catch (err) {
+      if (!(err instanceof DetectorError)) throw err;
+    }
+  }
+  return constant(reason);
 }
 
 /**
@@ -104,12 +147,15 @@ export function runGlrNb(series: CountSeries, params: ParamValues): DetectorRow[
   const alphaParam = params['alpha'];
   let mu0: number[];
   let alpha: number;
+  let note: string | undefined;
   if (typeof mu0Fixed === 'number') {
     mu0 = new Array<number>(to - from + 1).fill(mu0Fixed);
     // R's control list default; R itself fails when mu0 is given without alpha.
     alpha = typeof alphaParam === 'number' ? alphaParam : 0;
   } else {
-    const model = fitInControl(
+    const fallback = stringParam(params, 'fallback', 'none');
+    if (!(GLR_FALLBACKS as readonly string[]).includes(fallback)) throw new DetectorError('PARAM_INVALID', `glr-nb: fallback must be one of ${GLR_FALLBACKS.join(', ')}, got "${fallback}"`);
+    const model = (fallback === 'poisson' ? fitInControlRobust : fitInControl)(
       counts,
       from,
       to,
@@ -120,6 +166,7 @@ export function runGlrNb(series: CountSeries, params: ParamValues): DetectorRow[
     );
     mu0 = model.mu0;
     alpha = model.alpha;
+    note = model.note;
   }
   const settings: ChartSettings = {
     alpha,
@@ -163,6 +210,7 @@ export function runGlrNb(series: CountSeries, params: ParamValues): DetectorRow[
     const stat = statistic[i]!;
     row.score = Number.isNaN(stat) || stat < 0 ? 0 : stat;
     row.pValue = alpha === 0 ? poissonSurvival(x - 1, m) : negBinSurvival(x - 1, 1 / alpha, m);
+    if (note) row.note = note;
   }
   return rows;
 }
@@ -193,6 +241,14 @@ export const glrNb: CountDetector = {
       default: 'value',
       values: ['value', 'cases'],
       description: 'what the upperbound column holds: the GLR statistic ("value") or the count needed for an alarm ("cases")',
+    },
+    {
+      name: 'fallback',
+      type: 'enum',
+      default: 'none',
+      values: GLR_FALLBACKS,
+      description:
+        'not in R: "poisson" replaces a failed or non-finite in-control fit by a Poisson GLM, then by a constant mean (sum + 0.5) / n, and an all-zero baseline by that constant, flooring means at 0.5 / n (rows carry a note); "none" fails as R does',
     },
     { name: 'range', type: 'range', description: 'monitored rows FROM:TO; the rows before FROM fit the in-control model. R requires it; Tocsin defaults to freq+1 to the last row' },
   ],

@@ -47,3 +47,12 @@ export function meanAndSd(values: readonly number[]): { mean: number; sd: number
   const ss = values.reduce((s, v) => s + (v - mean) ** 2, 0);
   return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN };
 }
+
+/**
+ * The in-control fallbacks' Poisson mean per period: (sum + 0.5) / n, the Jeffreys estimate
+ * of a Poisson rate. An all-zero baseline of n periods thus expects 0.5 / n: with the GLR
+ * chart (c.ARL 5), two events soon after a long silence alarm, one does not.
+ */
+export function jeffreysMean(training: readonly number[]): number {
+  return (training.reduce((s, v) => s + v, 0) + 0.5) / Math.max(1, training.length);
+}

@@ -27,6 +27,8 @@ export interface DetectorRow {
   score: number | null;
   /** Upper-tail p-value of `observed` under the detector's null model, where defined. */
   pValue: number | null;
+  /** Set when the detector left its model for a stated fallback (e.g. a degenerate in-control fit); says which and why. */
+  note?: string;
 }
 
 export type ParamType = 'number' | 'integer' | 'boolean' | 'string' | 'range' | 'enum';

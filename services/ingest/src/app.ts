@@ -15,6 +15,7 @@ import type { IngestConfig } from './config';
 import { DedupeStore, sourceHeaders, type DedupeStage } from './dedupe';
 import { encodeIncidentEvent, processRecord, incidentKey, type ProcessContext, type RecordOutcome } from './process-record';
 import { createPseudonymiser } from './pseudonymise';
+import { PartnerMarks, type BatchProgress } from './partner-marks';
 import { StatsCounter, UNKNOWN_PARTNER, type IngestStats } from './stats';
 
 export interface IngestDeps {
@@ -25,6 +26,10 @@ export interface IngestDeps {
   logger: Logger;
   /** ms since the epoch; injectable so tests control "now". */
   clock: () => number;
+  /** A partner partition read to its end with nothing new for this long is marked idle in the watermarks. Default 30 s. */
+  idleMs?: number;
+  /** How often idleness is re-checked without a batch (marks re-sent when it changed). Default 5 s. */
+  markTickMs?: number;
 }
 
 export interface Ingest {
@@ -55,6 +60,12 @@ export function buildIngest(deps: IngestDeps): Ingest {
   let subscription: Subscription | null = null;
   let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let lastPrune = 0;
+  // Event-time progress per partner partition, sent to incidents.v1 after what it covers.
+  const marks = new PartnerMarks(deps.idleMs ?? 30_000);
+  let ticker: NodeJS.Timeout | null = null;
+  // A tick's marks must not overtake a batch's newer ones: ticks wait while batches are being sent.
+  let sending = 0;
+  let tickSend: Promise<void> = Promise.resolve();
   // A send that failed may still have written part of the batch (the broker acknowledged
   // some records before the error): read them back before processing the retry. Counted, not
   // a flag: a send of another partition may fail while a catch-up is already under way.
@@ -147,7 +158,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
    * the next partition's batch is processed (partitionsConsumedConcurrently). The bus commits
    * a batch's offsets only after this resolves, i.e. after its own events were acknowledged.
    */
-  async function handleBatch(messages: BusMessage[], topic: string, partition: number): Promise<void> {
+  async function handleBatch(messages: BusMessage[], topic: string, partition: number, highWatermark: string): Promise<void> {
     let prepared!: PreparedBatch;
     await serial(async () => {
       prepared = await prepareBatch(messages);
@@ -157,11 +168,22 @@ export function buildIngest(deps: IngestDeps): Ingest {
       stage.discard();
       throw new Error('ingest is not started');
     }
+    const last = messages[messages.length - 1];
+    const progress: BatchProgress = {
+      topic,
+      partition,
+      occurredAt: outcomes.flatMap((o) => (o.kind === 'accepted' ? [o.event.incident.occurred_at] : [])),
+      caughtUp: last !== undefined && BigInt(last.offset) + 1n >= BigInt(highWatermark),
+    };
+    sending++;
+    await tickSend;
+    const now = clock();
     try {
       // The bus splits this into requests under the broker's limits, sent one after another:
-      // the batch is done (and may be committed) only when all are acknowledged.
+      // the batch is done (and may be committed) only when all are acknowledged. The watermark
+      // marks go last: on each incidents partition they follow the incidents they cover.
       await producer.send([
-        { topic: config.incidentsTopic, messages: incidents },
+        { topic: config.incidentsTopic, messages: [...incidents, ...marks.messages(now, progress)] },
         { topic: config.deadLetterTopic, messages: deadLetters },
       ]);
     } catch (error) {
@@ -171,8 +193,11 @@ export function buildIngest(deps: IngestDeps): Ingest {
       failedSends++;
       log.warn({ err: error, topic, partition, records: messages.length }, 'sending the batch failed; it will be re-delivered');
       throw error;
+    } finally {
+      sending--;
     }
     stage.commit();
+    marks.commit(progress, now);
     stats.countBatch(outcomes);
     log.debug({ topic, partition, records: messages.length, incidents: incidents.length, deadLetters: deadLetters.length }, 'batch done');
   }
@@ -184,6 +209,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
       { topic: config.deadLetterTopic, partitions: config.deadLetterPartitions, config: { 'cleanup.policy': 'delete' } },
     ]);
     producer = await bus.producer();
+    marks.setIncidentPartitions((await bus.endOffsets(config.incidentsTopic)).size);
     await serial(() => catchUp('start'));
     subscription = await bus.subscribe({
       groupId: config.groupId,
@@ -194,11 +220,36 @@ export function buildIngest(deps: IngestDeps): Ingest {
       onAssigned: (gained: PartitionRef[]) =>
         serial(async () => {
           log.info({ partitions: gained.map((p) => `${p.topic}:${p.partition}`) }, 'partitions assigned');
+          // Every partner topic is announced, also those whose partitions other instances hold:
+          // detect then waits for all of them, not only for the ones some instance reported.
+          const counts = new Map<string, number>();
+          const ends = new Map<string, string>();
+          const partnerTopics = (await bus.listTopics()).filter((t) => config.partnerTopicPattern.test(t));
+          for (const topic of new Set([...partnerTopics, ...gained.map((p) => p.topic)])) {
+            const offsets = await bus.endOffsets(topic);
+            counts.set(topic, offsets.size);
+            for (const [p, end] of offsets) ends.set(`${topic}:${p}`, end);
+          }
+          marks.assigned(gained, counts, ends, clock());
           await catchUp('assignment');
         }),
+      onRevoked: async (lost: PartitionRef[]) => marks.revoked(lost),
       partitionsConsumedConcurrently: config.partitionsConcurrently,
-      eachBatch: (batch) => handleBatch(batch.messages, batch.topic, batch.partition),
+      eachBatch: (batch) => handleBatch(batch.messages, batch.topic, batch.partition, batch.highWatermark),
     });
+    // Without batches an idle period starts (a partner partition read to its end): tell detect.
+    let ticking = false;
+    ticker = setInterval(() => {
+      if (sending > 0 || ticking || !producer) return;
+      const messages = marks.tick(clock());
+      if (messages.length === 0) return;
+      ticking = true;
+      tickSend = producer
+        .send([{ topic: config.incidentsTopic, messages }])
+        .catch((error: unknown) => log.warn({ err: error }, 'sending the watermark marks failed; sent again with the next batch'))
+        .finally(() => (ticking = false));
+    }, deps.markTickMs ?? 5_000);
+    ticker.unref();
     log.info({ groupId: config.groupId, pattern: config.partnerTopicPattern.source, partners: [...partners.keys()], entries: dedupe.size }, 'ingest started');
   }
 
@@ -217,6 +268,7 @@ export function buildIngest(deps: IngestDeps): Ingest {
       state = 'stopped';
       // A stop during start (a signal at boot) waits for the start, then undoes it.
       await starting?.catch(() => {});
+      if (ticker) clearInterval(ticker);
       await subscription?.stop();
       await queue;
       await producer?.close();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createKafkaBus, EXIT_CONSUMER_FAILED, loadTaxonomy, partnerTopic, silentLogger, type DeadLetter, type IncidentEvent, type PartnerConfig } from '@tocsin/core';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
-import { consumeUntil, createProducer, testKafkaClient } from '../../../test/helpers/kafka';
+import { consumeUntil, createProducer, incidentsOf, testKafkaClient } from '../../../test/helpers/kafka';
 import { buildIngest } from '../src/app';
 import { ingestConfig } from '../src/config';
 import { JSON_PARTNER, partnerIncident } from './fixtures';
@@ -89,7 +89,7 @@ describe('ingest under small topic limits', () => {
       }],
     });
 
-    const events = (await consumeUntil(brokers, world.incidentsTopic, (r) => r.length >= 400, 60_000)).map((m) => JSON.parse(m.value!) as IncidentEvent);
+    const events = incidentsOf(await consumeUntil(brokers, world.incidentsTopic, (r) => incidentsOf(r).length >= 400, 60_000)).map((m) => JSON.parse(m.value!) as IncidentEvent);
     expect(new Set(events.map((e) => e.incident.id))).toEqual(new Set(Array.from({ length: 400 }, (_, i) => `J${i}`)));
     const [deadLetter] = (await consumeUntil(brokers, world.deadLetterTopic, (r) => r.length >= 1, 30_000)).map((m) => JSON.parse(m.value!) as DeadLetter);
     expect(deadLetter).toMatchObject({ reason: 'oversize_record', message: expect.stringMatching(/more than the incidents topic takes per record \(6083 bytes/) });

@@ -9,7 +9,7 @@ import { Rng } from './prng';
 import { buildBaselineStreams, DAY_MS, intensityOf, reportersOf, weeklyProfileOf, type Stream, type StreamPattern } from './streams';
 import { defaultTrends, rampAt, type GroundTruthTrend, type PatternTemplate, type TrendSpec } from './trends';
 import { PartnerEncoder, type EncodedRecord } from './wire';
-import { CORRIDORS } from './world';
+import { CORRIDORS, type Corridor } from './world';
 
 export interface ScenarioOptions {
   seed: number;
@@ -24,6 +24,17 @@ export interface ScenarioOptions {
   trends?: TrendSpec[] | 'default' | 'none';
   /** Extra random method surges on top, for benchmarks that need many true positives. */
   extraSurges?: number;
+  /**
+   * Random surges only on (country, method) pairs with at least this many baseline incidents a
+   * week (default 0: any pair). A 3x rise on a pair seen once a quarter is a handful of
+   * incidents a year, which no detector can tell from noise; benchmarks of sparse data say
+   * how small a series they expect a surge to be visible on.
+   */
+  surgeMinBaselinePerWeek?: number;
+  /** Extra random new routes, starting from nothing (an existing corridor through a transit country no route uses). */
+  extraNewRoutes?: number;
+  /** Incidents a week of each extra new route once ramped up, drawn uniformly from [min, max] (default [1, 5]); independent of ratePerDay. */
+  newRoutePerWeek?: [number, number];
 }
 
 export interface Scenario {
@@ -65,6 +76,12 @@ function validate(options: ScenarioOptions): void {
   if (r !== undefined && (!Number.isFinite(r) || r <= 0 || r > 1_000_000)) invalid(`ratePerDay must be a number above 0 and at most 1000000, got ${r}`);
   const e = options.extraSurges;
   if (e !== undefined && (!Number.isInteger(e) || e < 0 || e > 500)) invalid(`extraSurges must be an integer from 0 to 500, got ${e}`);
+  const nr = options.extraNewRoutes;
+  if (nr !== undefined && (!Number.isInteger(nr) || nr < 0 || nr > NEW_ROUTE_TRANSITS.length)) invalid(`extraNewRoutes must be an integer from 0 to ${NEW_ROUTE_TRANSITS.length}, got ${nr}`);
+  const mb = options.surgeMinBaselinePerWeek;
+  if (mb !== undefined && (!Number.isFinite(mb) || mb < 0)) invalid(`surgeMinBaselinePerWeek must be a number >= 0, got ${mb}`);
+  const w = options.newRoutePerWeek;
+  if (w !== undefined && (w.length !== 2 || !w.every(Number.isFinite) || w[0] <= 0 || w[1] < w[0])) invalid(`newRoutePerWeek must be [min, max] with 0 < min <= max, got ${JSON.stringify(w)}`);
 }
 
 const dateOf = (startMs: number, day: number): string => new Date(startMs + day * DAY_MS).toISOString().slice(0, 10);
@@ -196,9 +213,14 @@ const totalWeight = (t: PatternTemplate): number => t.profiles.reduce((s, p) => 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Random method surges on (country, method) pairs the baseline already has, for benchmarks. */
-function randomSurges(count: number, seed: number, streams: readonly Stream[], days: number, taken: Set<string>): TrendSpec[] {
+function randomSurges(count: number, seed: number, streams: readonly Stream[], days: number, taken: Set<string>, minBaselinePerWeek = 0): TrendSpec[] {
   const rng = new Rng(seed, 'extra-surges');
-  const pairs = [...new Set(streams.filter((s) => !s.window).flatMap((s) => s.profile.methods.map((m) => `${s.country}|${m}`)))].filter((p) => !taken.has(p)).sort();
+  const baseline = new Map<string, number>();
+  for (const s of streams) {
+    if (s.window) continue;
+    for (const m of s.profile.methods) baseline.set(`${s.country}|${m}`, (baseline.get(`${s.country}|${m}`) ?? 0) + s.baseMean * 7);
+  }
+  const pairs = [...baseline.keys()].filter((p) => !taken.has(p) && baseline.get(p)! >= minBaselinePerWeek).sort();
   const specs: TrendSpec[] = [];
   for (let i = 0; i < count && pairs.length > 0; i++) {
     const [country, method] = (pairs.splice(rng.int(pairs.length), 1)[0] as string).split('|') as [string, string];
@@ -207,6 +229,36 @@ function randomSurges(count: number, seed: number, streams: readonly Stream[], d
     specs.push({
       kind: 'method-surge', id: `surge-${country.toLowerCase()}-${method.replaceAll('.', '-')}-${i + 1}`, startDay, endDay: startDay + 21 + rng.int(36),
       rampDays: 3 + rng.int(8), country, method, multiplier, description: `Random surge: ${method} in ${country} ×${multiplier}.`,
+    });
+  }
+  return specs;
+}
+
+/** Transit countries for random new routes: no corridor passes through them, so each route key is new. */
+const NEW_ROUTE_TRANSITS = ['SN', 'CV', 'GH', 'TG', 'MR', 'GN', 'SL', 'LR', 'CI', 'BJ', 'NE', 'TD', 'CM', 'GA', 'AO', 'JO', 'LB', 'GE', 'AM', 'AZ'] as const;
+
+/**
+ * Random new routes for benchmarks: an existing corridor's pattern detoured through a
+ * transit country no route uses, seen by the corridor's first detecting country, ramping
+ * up to `perWeek` incidents a week (absolute: sparse and dense scenarios alike).
+ */
+function randomNewRoutes(count: number, seed: number, scale: number, days: number, perWeek: [number, number], partners: readonly SimPartner[]): TrendSpec[] {
+  const rng = new Rng(seed, 'extra-new-routes');
+  const used = new Set(CORRIDORS.flatMap((c) => [c.origin, ...c.transit, c.destination]));
+  const transits = NEW_ROUTE_TRANSITS.filter((t) => !used.has(t));
+  const corridors = CORRIDORS.filter((c) => partners.some((p) => p.config.country === c.detectedIn[0]));
+  const specs: TrendSpec[] = [];
+  for (let i = 0; i < count && transits.length > 0 && corridors.length > 0; i++) {
+    const transit = transits.splice(rng.int(transits.length), 1)[0] as string;
+    const corridor = corridors[rng.int(corridors.length)] as Corridor;
+    const { id: _id, detectedIn, ratePerDay: _r, ...template } = corridor;
+    const rate = perWeek[0] + rng.float() * (perWeek[1] - perWeek[0]);
+    const startDay = Math.floor(days * (0.25 + rng.float() * 0.6));
+    specs.push({
+      kind: 'new-route', id: `new-route-${corridor.id}-via-${transit.toLowerCase()}-${i + 1}`, startDay, rampDays: 3 + rng.int(12),
+      country: detectedIn[0] as string, ratePerDay: rate / 7 / scale,
+      pattern: { ...template, transit: [...corridor.transit, transit], name: undefined, season: { amplitude: 0, peakDay: 0 } },
+      description: `Random new route: ${corridor.id} through ${transit}, about ${rate.toFixed(1)} incidents a week.`,
     });
   }
   return specs;
@@ -224,7 +276,11 @@ export function createScenario(options: ScenarioOptions): Scenario {
   const ctx: Context = { streams, partners: simPartners, scale, startMs, lastDay: options.days - 1 };
   const specs = options.trends === 'none' ? [] : options.trends === undefined || options.trends === 'default' ? defaultTrends(options.days) : options.trends;
   const taken = new Set(specs.flatMap((s) => (s.kind === 'method-surge' ? [`${s.country}|${s.method}`] : [])));
-  const allSpecs = [...specs, ...randomSurges(options.extraSurges ?? 0, options.seed, streams, options.days, taken)];
+  const allSpecs = [
+    ...specs,
+    ...randomSurges(options.extraSurges ?? 0, options.seed, streams, options.days, taken, options.surgeMinBaselinePerWeek ?? 0),
+    ...randomNewRoutes(options.extraNewRoutes ?? 0, options.seed, scale, options.days, options.newRoutePerWeek ?? [1, 5], simPartners),
+  ];
   const ids = new Set<string>();
   const groundTruth: GroundTruthTrend[] = [];
   for (const spec of allSpecs) {
@@ -260,6 +316,7 @@ export function createScenario(options: ScenarioOptions): Scenario {
     options: {
       seed: options.seed, start: options.start, days: options.days, partners: simPartners.length,
       ratePerDay: options.ratePerDay ?? DEFAULT_BASELINE_PER_DAY, extraSurges: options.extraSurges ?? 0,
+      surgeMinBaselinePerWeek: options.surgeMinBaselinePerWeek ?? 0, extraNewRoutes: options.extraNewRoutes ?? 0, newRoutePerWeek: options.newRoutePerWeek ?? [1, 5],
     },
     partners: simPartners.map((p) => structuredClone(p.config)),
     groundTruth,

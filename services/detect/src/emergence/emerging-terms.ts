@@ -42,8 +42,17 @@ export interface EmergingTermsOptions {
   minExpected: number;
   /** Documents in the window that must contain the term (default 5). */
   minDocuments: number;
-  /** Distinct partners that must report it (default 2). */
+  /**
+   * Distinct partners that must report it (default 2). When fewer partners than this
+   * report anything in the window's language, this many cannot be met: the partners there
+   * are enough, under `singlePartnerStrictness`.
+   */
   minPartners: number;
+  /**
+   * For a language fewer than `minPartners` partners write in: p and q must be at most
+   * fdr / this and the documents at least twice `minDocuments` (default 10).
+   */
+  singlePartnerStrictness: number;
   /** Largest share of the tested count one partner may carry (default 0.6); the excess is discounted. */
   maxPartnerShare: number;
   /** Negative-binomial size (dispersion) of the null model; larger is closer to Poisson (default 5). */
@@ -71,6 +80,7 @@ export const DEFAULT_EMERGING_TERMS_OPTIONS: EmergingTermsOptions = {
   minExpected: 0.5,
   minDocuments: 5,
   minPartners: 2,
+  singlePartnerStrictness: 10,
   maxPartnerShare: 0.6,
   dispersion: 5,
   fdr: 0.01,
@@ -113,6 +123,8 @@ export interface TermSignal {
   qValue: number;
   /** Share of the documents from the partner with the most. */
   topPartnerShare: number;
+  /** Fewer than `minPartners` partners report in the language: tested under the stricter rule. */
+  fewPartners: boolean;
   partners: string[];
   countries: string[];
   incidentIds: string[];
@@ -222,6 +234,7 @@ export class EmergingTerms {
     requireOption(o.minExpected > 0, 'minExpected must be > 0', o.minExpected);
     requireOption(o.minDocuments >= 1, 'minDocuments must be ≥ 1', o.minDocuments);
     requireOption(o.minPartners >= 1, 'minPartners must be ≥ 1', o.minPartners);
+    requireOption(o.singlePartnerStrictness >= 1, 'singlePartnerStrictness must be ≥ 1', o.singlePartnerStrictness);
     requireOption(o.maxPartnerShare > 0 && o.maxPartnerShare <= 1, 'maxPartnerShare must be in (0, 1]', o.maxPartnerShare);
     requireOption(o.dispersion > 0, 'dispersion must be > 0', o.dispersion);
     requireOption(o.fdr > 0 && o.fdr < 1, 'fdr must be in (0, 1)', o.fdr);
@@ -310,12 +323,16 @@ export class EmergingTerms {
         // count are skipped before their occurrences are merged.
         if (n < expected * o.minRatio || negBinomialUpperTail(n, expected, o.dispersion) > o.fdr) continue;
         const occ = this.windowOccurrence(key);
-        if (occ.partners.length < o.minPartners) continue;
-        const { tested, topShare } = discountDominantPartner(occ, o.maxPartnerShare);
+        // Where fewer partners write the language than the rule asks for, those there suffice, under stricter bounds.
+        const fewPartners = occ.partners.length < o.minPartners && this.windowPartners(o.minPartners) < o.minPartners;
+        if (occ.partners.length < o.minPartners && !fewPartners) continue;
+        if (fewPartners && n < 2 * o.minDocuments) continue;
+        // The dominant-partner discount needs other partners to compare with.
+        const { tested, topShare } = fewPartners ? { tested: occ.documents, topShare: 1 } : discountDominantPartner(occ, o.maxPartnerShare);
         if (tested < expected * o.minRatio) continue;
         const pValue = negBinomialUpperTail(tested, expected, o.dispersion);
         // Only p ≤ fdr can reach q ≤ fdr (q ≥ p).
-        if (pValue > o.fdr) continue;
+        if (pValue > (fewPartners ? o.fdr / o.singlePartnerStrictness : o.fdr)) continue;
         const sep = key.indexOf(':');
         candidates.push({
           key,
@@ -333,6 +350,7 @@ export class EmergingTerms {
           pValue,
           qValue: 1,
           topPartnerShare: topShare,
+          fewPartners,
           partners: [...occ.partners].sort(),
           countries: [...occ.countries].sort(),
           incidentIds: occ.incidents.slice(0, SIGNAL_EVIDENCE),
@@ -347,7 +365,7 @@ export class EmergingTerms {
       Math.max(counts.size, candidates.length),
     );
     candidates.forEach((s, i) => (s.qValue = q[i] ?? 1));
-    const significant = candidates.filter((s) => s.qValue <= o.fdr);
+    const significant = candidates.filter((s) => s.qValue <= (s.fewPartners ? o.fdr / o.singlePartnerStrictness : o.fdr));
     // Every term of a finding goes quiet, not only the one that names it.
     for (const s of significant) {
       const base = this.baselines.get(s.key);
@@ -364,6 +382,20 @@ export class EmergingTerms {
     const fresh = clusterByEvidence(significant, o.clusterOverlap).filter((s) => !covered.some((ids) => overlaps(s.incidentIds, ids, o.clusterOverlap)));
     for (const s of fresh) this.findings.push({ bucket, key: s.key, ids: new Set(s.incidentIds) });
     return { bucket, documents, tested: counts.size, signals: fresh };
+  }
+
+  /** Distinct partners with any document in the window, counted up to `limit`. */
+  private windowPartners(limit: number): number {
+    const seen = new Set<string>();
+    for (const b of this.window) {
+      for (const occ of b.terms.values()) {
+        for (const p of occ.partners) {
+          seen.add(p);
+          if (seen.size >= limit) return seen.size;
+        }
+      }
+    }
+    return seen.size;
   }
 
   // Documents per term over the window; the full occurrence (partners,

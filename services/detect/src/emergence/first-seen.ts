@@ -160,6 +160,55 @@ export class FirstSeenRegistry {
     };
   }
 
+  /**
+   * Event-time use, one closed day at a time (the detect service): `earliest` is the
+   * day's earliest sighting (event time, then incident id), `count` its sightings. The
+   * decision depends only on sightings of days already settled and on late ones, never
+   * on arrival order: first-seen when nothing was seen before this day, reappeared when
+   * the last sighting before it is at least the dormancy ago (in whole days).
+   */
+  settleDay(patternType: PatternType, patternKey: string, earliest: Sighting, count: number, quiet: boolean): NoveltyHit | null {
+    const at = this.parseAt(earliest.at);
+    const records = this.records[patternType];
+    const record = records.get(patternKey);
+    this.dirty[patternType].add(patternKey);
+    if (!record) {
+      this.count++;
+      records.set(patternKey, { firstAt: at, firstPartner: earliest.partner, firstCountry: earliest.country, firstIncident: earliest.incidentId, lastAt: at, sightings: count });
+      if (this.count > this.options.maxPatterns) this.forgetLeastRecent();
+      return quiet ? null : { kind: 'first-seen', patternType, patternKey, firstReported: firstReport(earliest), sighting: earliest };
+    }
+    record.sightings += count;
+    moveFirstBack(record, at, earliest);
+    const gapDays = Math.floor(at / DAY_MS) - Math.floor(record.lastAt / DAY_MS);
+    if (gapDays <= 0) return null;
+    const previous = record.lastAt;
+    record.lastAt = at;
+    if (quiet || gapDays < this.options.dormancyDays[patternType]) return null;
+    return { kind: 'reappeared', patternType, patternKey, firstReported: this.firstReportOf(record), sighting: earliest, lastSeenAt: iso(previous), dormantDays: gapDays };
+  }
+
+  /**
+   * A sighting that arrived after its day was settled (later than the allowed
+   * lateness): it can still move the first sighting back and counts as seen for the
+   * dormancy of later days, but never makes a hit itself.
+   */
+  recordLate(patternType: PatternType, patternKey: string, sighting: Sighting): void {
+    const at = this.parseAt(sighting.at);
+    const records = this.records[patternType];
+    const record = records.get(patternKey);
+    this.dirty[patternType].add(patternKey);
+    if (!record) {
+      this.count++;
+      records.set(patternKey, { firstAt: at, firstPartner: sighting.partner, firstCountry: sighting.country, firstIncident: sighting.incidentId, lastAt: at, sightings: 1 });
+      if (this.count > this.options.maxPatterns) this.forgetLeastRecent();
+      return;
+    }
+    record.sightings++;
+    moveFirstBack(record, at, sighting);
+    if (at > record.lastAt) record.lastAt = at;
+  }
+
   /** The record of one pattern, for display ("first reported by … on …") or a per-key changelog. */
   get(patternType: PatternType, patternKey: string): PatternRecord | undefined {
     const r = this.records[patternType].get(patternKey);
@@ -264,6 +313,15 @@ export class FirstSeenRegistry {
     }
     return registry;
   }
+}
+
+/** An earlier sighting (event time; the smaller incident id on a tie) becomes the first one. */
+function moveFirstBack(record: PatternRecord, at: number, s: Sighting): void {
+  if (at > record.firstAt || (at === record.firstAt && s.incidentId >= record.firstIncident)) return;
+  record.firstAt = at;
+  record.firstPartner = s.partner;
+  record.firstCountry = s.country;
+  record.firstIncident = s.incidentId;
 }
 
 function firstReport(s: Sighting): FirstReport {

@@ -74,6 +74,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
       }
       signals.push(...signalsForBucket(bucket, ctx));
     }
+    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
   };
 
@@ -86,14 +87,10 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
       const day = o.evidence.occurred_at === event.incident.occurred_at ? dayOfEvent : dayIndexOf(o.evidence.occurred_at);
       scorer.apply(topicKey, { dimType: o.dim_type, dimKey: o.dim_key, attributes: o.attributes, weight: o.weight, day, evidence: o.evidence, ...(o.terms ? { terms: o.terms } : {}) }, offset++);
     }
-    if (++count % advanceEvery === 0) {
-      signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
-      close(scorer.advance());
-    }
+    if (++count % advanceEvery === 0) close(scorer.advance());
     if (count % 50_000 === 0) exploder.prune();
   }
   // End of input: let the watermark pass every open bucket (a week is at most 7 days long).
-  signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
   if (options.closeAtEnd !== false) scorer.maxEventDay += plan.allowedLatenessDays + 8;
   close(scorer.advance());
   return { signals, incidents: count, observations: offset, lateDropped: scorer.stats.lateDropped, scoredKeys, scorer };

@@ -74,6 +74,7 @@ function observationsOf(evidence: FullEvidence, revision: number, weight: 1 | -1
 export class Exploder {
   private readonly latest = new Map<string, Remembered>();
   private maxDay = Number.NEGATIVE_INFINITY;
+  private minDay = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly dimensions: () => ReadonlySet<DimensionType>,
@@ -90,6 +91,11 @@ export class Exploder {
     return Number.isFinite(this.maxDay) ? this.maxDay : null;
   }
 
+  /** Earliest event day seen (exploded or restored); null before the first. */
+  get earliestDay(): number | null {
+    return Number.isFinite(this.minDay) ? this.minDay : null;
+  }
+
   /** Records an event as already exploded (state restore), without producing observations. */
   remember(event: IncidentEvent): void {
     const id = `${event.incident.partner}:${event.incident.id}`;
@@ -98,6 +104,7 @@ export class Exploder {
     const day = dayIndexOf(event.incident.occurred_at);
     this.latest.set(id, { revision: event.revision, day, evidence: evidenceOf(event.incident), contributed: entersDetection(event.incident) });
     if (day > this.maxDay) this.maxDay = day;
+    if (day < this.minDay) this.minDay = day;
   }
 
   /** Observations of one event, appended to `out`; `day` is the event day of the incident. */
@@ -116,6 +123,7 @@ export class Exploder {
     if (contributed) observationsOf(evidence, event.revision, 1, dimensions, out, incident);
     this.latest.set(id, { revision: event.revision, day, evidence, contributed });
     if (day > this.maxDay) this.maxDay = day;
+    if (day < this.minDay) this.minDay = day;
     return { outcome: seen ? 'revised' : 'new', observations: out, day };
   }
 

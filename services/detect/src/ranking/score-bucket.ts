@@ -14,6 +14,13 @@ export interface ScorableSignal {
   countries: number;
   partners: number;
   novelty?: 'first-seen' | 'reappeared';
+  /**
+   * A sequential chart's alarm (CUSUM, GLR): decided on evidence accumulated over periods
+   * and calibrated by the chart's run length, so it is not one of the bucket's BH tests
+   * (its p-value is the single bucket's tail and would discard exactly what the chart
+   * accumulates). Its q-value is null; severity and rank use the p-value.
+   */
+  sequential?: boolean;
 }
 
 export type ScoredSignal<T extends ScorableSignal> = T & {
@@ -29,6 +36,8 @@ export interface ScoreBucketOptions {
    */
   tests?: number;
   policy?: SeverityPolicy;
+  /** False: no multiple-testing correction (config `method: none`), so no q-values. Default true. */
+  correct?: boolean;
 }
 
 export function scoreBucket<T extends ScorableSignal>(
@@ -36,12 +45,12 @@ export function scoreBucket<T extends ScorableSignal>(
   options: ScoreBucketOptions = {},
 ): ScoredSignal<T>[] {
   const policy = options.policy ?? DEFAULT_SEVERITY_POLICY;
-  const q = benjaminiHochberg(
-    candidates.map((c) => c.pValue),
+  const q = options.correct === false ? [] : benjaminiHochberg(
+    candidates.map((c) => (c.sequential ? null : c.pValue)),
     options.tests,
   );
   const scored = candidates.map((c, i) => {
-    const qValue = q[i] ?? null;
+    const qValue = c.sequential ? null : (q[i] ?? null);
     const severity = severityOf(
       { kind: c.kind, pValue: c.pValue, qValue, countries: c.countries, partners: c.partners, ...(c.novelty ? { novelty: c.novelty } : {}) },
       policy,

@@ -18,7 +18,10 @@ export interface OpenBucket {
   index: number;
   /** Contributions (sum of weights), equal to the ring count while the bucket is open. */
   total: number;
-  /** At most the configured evidence limit; the first contributions win. */
+  /**
+   * At most the configured evidence limit: the earliest contributions by event time (then
+   * incident id), so the list does not depend on arrival order.
+   */
   evidence: Evidence[];
 }
 
@@ -74,7 +77,7 @@ export class KeyState {
     this.ring(granularity).add(index, weight);
     bucket.total = Math.max(0, bucket.total + weight);
     if (weight > 0) {
-      if (bucket.evidence.length < evidenceLimit) bucket.evidence.push(evidence);
+      keepEarliest(bucket.evidence, evidence, evidenceLimit);
     } else {
       const at = bucket.evidence.findIndex((e) => e.incident_id === evidence.incident_id);
       if (at >= 0) bucket.evidence.splice(at, 1);
@@ -121,4 +124,25 @@ export class KeyState {
     state.emitted = { ...record.emitted };
     return state;
   }
+}
+
+/** Evidence earlier by event time, then by incident id (occurred_at is ISO 8601 UTC as ingest writes it). */
+export function evidenceBefore(a: Evidence, b: Evidence): boolean {
+  const x = a.occurred_at;
+  const y = b.occurred_at;
+  // Ingest writes UTC `…Z` of one length: those compare as text, without parsing (hot path).
+  if (x.length === y.length && x.endsWith('Z') && y.endsWith('Z')) return x < y || (x === y && a.incident_id < b.incident_id);
+  const ta = Date.parse(x);
+  const tb = Date.parse(y);
+  return ta < tb || (ta === tb && a.incident_id < b.incident_id);
+}
+
+/** Inserts `e` in event-time order, keeping the `limit` earliest (a small sorted array). */
+export function keepEarliest(list: Evidence[], e: Evidence, limit: number): void {
+  if (limit <= 0) return;
+  if (list.length >= limit && !evidenceBefore(e, list[list.length - 1]!)) return;
+  let at = list.length;
+  while (at > 0 && evidenceBefore(e, list[at - 1]!)) at--;
+  list.splice(at, 0, e);
+  if (list.length > limit) list.pop();
 }

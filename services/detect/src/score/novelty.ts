@@ -2,12 +2,14 @@
 // routes, a method or technology in a country, a commodity on a route) are
 // dimension keys with the same formats, so each pattern's registry record lives
 // with its key on one partition: the partition's FirstSeenRegistry (E1's module)
-// sees every sighting of its patterns, persists with the key's snapshot, and a
-// hit becomes a signal at once, without waiting for a bucket to close.
+// sees every sighting of its patterns and persists with the key's snapshot. Hits are
+// decided when the pattern's day bucket closes, on the day's earliest sighting, so
+// they depend on event time only (a sighting arriving later but within the allowed
+// lateness moves "first seen" back before anything is reported).
 import type { Evidence, Signal } from '@tocsin/core';
-import { bucketBoundsMs, bucketStartIso, DAY_MS } from '../buckets';
+import { bucketBoundsMs, bucketStartIso } from '../buckets';
 import type { DetectorPlan } from '../config';
-import { EMERGENCE_DETECTORS, FirstSeenRegistry, noveltySummary, PATTERN_TYPES, type NoveltyHit, type PatternType } from '../emergence';
+import { EMERGENCE_DETECTORS, noveltySummary, PATTERN_TYPES, type NoveltyHit, type PatternType } from '../emergence';
 import { scoreBucket } from '../ranking';
 import type { KeyState } from './key-state';
 import { signalId } from './signals';
@@ -42,11 +44,6 @@ function readSettings(plan: DetectorPlan): { enabled: boolean; learningDays: num
     // A fresh deployment replaying history would report every known pattern as new.
     learningDays: typeof e['first_seen_learning_days'] === 'number' ? e['first_seen_learning_days'] : plan.minHistoryDays,
   };
-}
-
-/** A registry whose learning period ends `learningDays` after `firstDay`. */
-export function newRegistry(firstDay: number, learningDays: number): FirstSeenRegistry {
-  return new FirstSeenRegistry({ quietUntil: new Date((firstDay + learningDays) * DAY_MS).toISOString() });
 }
 
 /** Signals for novelty hits of one batch (not already emitted for the key and day), ranked. */

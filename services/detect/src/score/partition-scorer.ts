@@ -4,13 +4,13 @@
 // persists and emits, the benchmarks and the acceptance test drive it directly.
 import type { Attributes, Evidence, Observation } from '@tocsin/core';
 import { lastRowRunner, type DetectorRow, type LastRowRunner } from '@tocsin/detectors';
-import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, type Granularity } from '../buckets';
+import { bucketIndexOfDay, firstDayOfWeek, lastDayOfBucket, periodsPerYear, weekIndexOfDay, type Granularity } from '../buckets';
 import type { DetectorPlan, ResolvedDetector } from '../config';
 import type { DetectKeyState } from '@tocsin/core';
-import type { FirstSeenRegistry } from '../emergence';
+import { FirstSeenRegistry } from '../emergence';
 import { SourceWatermarks } from '../watermark';
 import { KeyState, type OpenBucket } from './key-state';
-import { isNoveltyPattern, newRegistry, noveltySettings, type NoveltyCandidate } from './novelty';
+import { isNoveltyPattern, noveltySettings, type NoveltyCandidate } from './novelty';
 import { emergenceSettings } from './emergence-settings';
 import { emergenceFor, emergenceRecord, restoreEmergence, type EmergenceFinding } from './key-emergence';
 
@@ -59,6 +59,33 @@ export interface ScorerStats {
   bucketsClosed: number;
   detectorRuns: number;
   detectorErrors: number;
+  /** Detector rows computed under a stated fallback (degenerate in-control model). */
+  detectorFallbacks: number;
+}
+
+/**
+ * The first complete bucket of a key's real history: its first day's bucket, or the next
+ * week when it started mid-week (a partial week would read as a drop).
+ */
+function firstFullBucket(granularity: Granularity, firstDay: number): number {
+  if (granularity === 'day') return firstDay;
+  const week = weekIndexOfDay(firstDay);
+  return firstDayOfWeek(week) === firstDay ? week : week + 1;
+}
+
+/** Mean count per period of the window before its last `chartPeriods` periods (the detector's baseline). */
+function baselineMean(counts: readonly number[], chartPeriods: number): number {
+  const n = counts.length - chartPeriods;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += counts[i]!;
+  return n > 0 ? sum / n : 0;
+}
+
+/** A sequential chart's row on a window shorter than its history (a young key): the same chart, on what there is. */
+function runOnWindow(detector: ResolvedDetector, counts: readonly number[], freq: number): DetectorRow | undefined {
+  const n = counts.length;
+  const rows = detector.detector.run({ counts, freq }, { ...detector.params, range: [n - detector.chartPeriods + 1, n] });
+  return rows[n - 1];
 }
 
 export class PartitionScorer {
@@ -71,17 +98,26 @@ export class PartitionScorer {
   private readonly openWeeks = new Map<number, Set<KeyState>>();
   private readonly scratch: number[] = [];
   private dirty = new Set<KeyState>();
-  /** First-seen registry of this partition's novelty patterns; created at the first observation. */
-  private registry: FirstSeenRegistry | null = null;
-  private restoredFirstSeen: Array<[KeyState, NonNullable<DetectKeyState['first_seen']>]> = [];
+  /**
+   * First-seen registry of this partition's novelty patterns. Hits are decided when a
+   * pattern's day bucket closes (event time), never on arrival.
+   */
+  private readonly registry = new FirstSeenRegistry();
   private novelty: NoveltyCandidate[] = [];
   private emergent: EmergenceFinding[] = [];
-  /** First event day of the partition: the emergence detectors' learning period starts here. */
-  private firstEventDay = Number.POSITIVE_INFINITY;
+  /**
+   * Earliest event day this partition has seen itself (observations, restored keys).
+   * The learning periods start at the stream's first day: with watermark records the
+   * earliest day of any incidents partition (the same on every score partition, so
+   * the result does not depend on how keys are spread), else this.
+   */
+  private ownFirstDay = Number.POSITIVE_INFINITY;
   /** Progress of the incidents partitions, when the explode stage sends it. */
   readonly watermarks = new SourceWatermarks();
   private restoredClosedThrough = Number.NEGATIVE_INFINITY;
-  readonly stats: ScorerStats = { keys: 0, lateDropped: 0, replayedSkipped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
+  /** Earliest first day of the restored keys: a floor for the stream's first day should the incidents topic have been trimmed. */
+  private restoredFirstDay = Number.POSITIVE_INFINITY;
+  readonly stats: ScorerStats = { keys: 0, lateDropped: 0, replayedSkipped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0, detectorFallbacks: 0 };
 
   constructor(
     private readonly plan: () => DetectorPlan,
@@ -92,6 +128,8 @@ export class PartitionScorer {
      * event day (a backtest reading one ordered stream).
      */
     private readonly clockSource: 'records' | 'own' = 'own',
+    /** A detector row left its model for a stated fallback (e.g. an all-zero in-control baseline); callers rate-limit. */
+    private readonly onDetectorNote: (note: string, detectorId: string, topicKey: string) => void = () => {},
   ) {}
 
   /**
@@ -107,17 +145,24 @@ export class PartitionScorer {
     }
     const plan = this.plan();
     const late = obs.day <= this.closedThroughDay;
-    if (!key && !late) {
+    // A late sighting of a novelty pattern still tells who saw it first: its key is held for the registry record.
+    const lateSighting = late && obs.weight > 0 && isNoveltyPattern(obs.dimType) && noveltySettings(plan).enabled;
+    if (!key && (!late || lateSighting)) {
       key = new KeyState(obs.dimType, obs.dimKey, obs.attributes);
       key.emergence = emergenceFor(obs.dimType, obs.dimKey, emergenceSettings(plan));
+      // Held for a late sighting only: the key did exist from that day on.
+      if (late) key.firstDay = obs.day;
       this.keys.set(topicKey, key);
       this.stats.keys++;
     }
-    if (!Number.isFinite(this.firstEventDay)) this.firstEventDay = obs.day;
-    // Novelty works in event time: a late sighting still tells who saw a pattern first.
-    if (key && obs.weight > 0 && isNoveltyPattern(obs.dimType)) this.sight(plan, key, obs);
+    if (obs.day < this.ownFirstDay) this.ownFirstDay = obs.day;
     if (late || !key) {
       this.stats.lateDropped++;
+      if (key && lateSighting) {
+        const e = obs.evidence;
+        this.registry.recordLate(obs.dimType as never, obs.dimKey, { partner: e.partner, country: e.country, at: e.occurred_at, incidentId: e.incident_id });
+        this.dirty.add(key);
+      }
       if (key && key.offset < offset) {
         key.offset = offset;
         this.dirty.add(key);
@@ -140,20 +185,25 @@ export class PartitionScorer {
     return 'applied';
   }
 
-  private sight(plan: DetectorPlan, key: KeyState, obs: ObservationInput): void {
+  /** First day of the stream, where the learning periods start (see ownFirstDay). */
+  private streamFirstDay(): number {
+    const marked = this.watermarks.engaged ? this.watermarks.first() : Number.POSITIVE_INFINITY;
+    // Marks without `first` (an explode stage of an older version): the partition's own.
+    return Number.isFinite(marked) ? Math.min(marked, this.restoredFirstDay) : this.ownFirstDay;
+  }
+
+  /**
+   * A novelty pattern's day closed with sightings: the registry decides on the day's
+   * earliest sighting (the bucket keeps its evidence in event-time order).
+   */
+  private settleNovelty(plan: DetectorPlan, key: KeyState, day: number, bucket: OpenBucket): void {
     const settings = noveltySettings(plan);
-    if (!settings.enabled) return;
-    if (!this.registry) {
-      let first = obs.day;
-      for (const [k] of this.restoredFirstSeen) first = Math.min(first, k.firstDay);
-      this.registry = newRegistry(first, settings.learningDays);
-      for (const [k, record] of this.restoredFirstSeen) this.registry.restore(k.dimType as never, k.dimKey, record);
-      this.restoredFirstSeen = [];
-    }
-    const e = obs.evidence;
-    const hit = this.registry.observe(obs.dimType as never, obs.dimKey, { partner: e.partner, country: e.country, at: e.occurred_at, incidentId: e.incident_id });
+    const e = bucket.evidence[0];
+    if (!settings.enabled || !e || bucket.total <= 0) return;
+    const quiet = day < this.streamFirstDay() + settings.learningDays;
+    const hit = this.registry.settleDay(key.dimType as never, key.dimKey, { partner: e.partner, country: e.country, at: e.occurred_at, incidentId: e.incident_id }, bucket.total, quiet);
     this.dirty.add(key);
-    if (hit) this.novelty.push({ key, hit, day: obs.day, evidence: e });
+    if (hit) this.novelty.push({ key, hit, day, evidence: e });
   }
 
   private observeEmergence(key: KeyState, obs: ObservationInput): void {
@@ -181,7 +231,7 @@ export class PartitionScorer {
   snapshot(key: KeyState): DetectKeyState {
     const record = key.toRecord();
     if (Number.isFinite(this.closedThroughDay)) record.closed_through = this.closedThroughDay;
-    const firstSeen = this.registry && isNoveltyPattern(key.dimType) ? this.registry.get(key.dimType, key.dimKey) : undefined;
+    const firstSeen = isNoveltyPattern(key.dimType) ? this.registry.get(key.dimType, key.dimKey) : undefined;
     if (firstSeen) record.first_seen = firstSeen;
     if (key.emergence) record.emergence = emergenceRecord(key.emergence);
     return record;
@@ -224,6 +274,7 @@ export class PartitionScorer {
       this.dirty.add(key);
       this.stats.bucketsClosed++;
       if (key.emergence) this.closeEmergence(plan, key, granularity, index, bucket);
+      if (granularity === 'day' && isNoveltyPattern(key.dimType)) this.settleNovelty(plan, key, index, bucket);
       // A count detector looks for increases: an empty bucket cannot alarm upwards.
       if (bucket.total === 0) continue;
       // Narratives per language measure reporting habits, not crime: only the terms in them are scored.
@@ -232,23 +283,33 @@ export class PartitionScorer {
       const ring = key.ring(granularity);
       for (const detector of plan.detectorsFor(key.dimType, key.dimKey, granularity)) {
         // Only real history: a key younger than the detector's window would be compared with zeros it never had.
+        // A sequential chart runs on the key's whole real history once it has min_history periods.
         const windowStart = index - detector.history + 1;
-        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) continue;
+        let length = detector.history;
+        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) {
+          length = index - firstFullBucket(granularity, key.firstDay) + 1;
+          if (length < detector.minHistory || length >= detector.history) continue;
+        }
         if (bucket.total < detector.minObserved) {
           // Cannot become a signal: skip the detector, keep the count for the metrics.
-          rows.push({ key, bucket, detector, row: { t: detector.history, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
+          rows.push({ key, bucket, detector, row: { t: length, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
           continue;
         }
-        const counts = ring.window(index, detector.history, this.scratch);
+        const counts = ring.window(index, length, this.scratch);
+        if (detector.maxBaselineMean !== Number.POSITIVE_INFINITY && baselineMean(counts, detector.chartPeriods) > detector.maxBaselineMean) continue;
         this.stats.detectorRuns++;
         let row: DetectorRow | undefined;
         try {
-          row = lastRowRunnerOf(detector)(counts, freq);
+          row = length === detector.history ? lastRowRunnerOf(detector)(counts, freq) : runOnWindow(detector, counts, freq);
         } catch (error) {
           // One key's bad fit must not stop the partition.
           this.stats.detectorErrors++;
           this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
           continue;
+        }
+        if (row?.note !== undefined) {
+          this.stats.detectorFallbacks++;
+          this.onDetectorNote(row.note, detector.detector.id, `${key.dimType}|${key.dimKey}`);
         }
         if (row) rows.push({ key, bucket, detector, row });
       }
@@ -261,7 +322,7 @@ export class PartitionScorer {
     const settings = emergenceSettings(plan);
     const firstDay = granularity === 'day' ? index : firstDayOfWeek(index);
     // Replaying history from scratch, every pattern and country looks new at first.
-    const testable = firstDay >= this.firstEventDay + settings.learningDays;
+    const testable = firstDay >= this.streamFirstDay() + settings.learningDays;
     if (e.kind === 'spread') {
       if (granularity !== 'week') return;
       const signal = e.detector.closeWeek(index, bucket.evidence, testable);
@@ -286,13 +347,11 @@ export class PartitionScorer {
     else for (const bucket of previous.open) (bucket.granularity === 'day' ? this.openDays : this.openWeeks).get(bucket.index)?.delete(previous);
     this.keys.set(topicKey, key);
     key.emergence = restoreEmergence(key.dimType, key.dimKey, record?.emergence, emergenceSettings(this.plan()));
-    if (key.firstDay < this.firstEventDay) this.firstEventDay = key.firstDay;
+    if (key.firstDay < this.ownFirstDay) this.ownFirstDay = key.firstDay;
+    if (key.firstDay < this.restoredFirstDay) this.restoredFirstDay = key.firstDay;
     const firstSeen = record?.first_seen;
     if (record?.closed_through !== undefined) this.restoredClosedThrough = Math.max(this.restoredClosedThrough, record.closed_through);
-    if (firstSeen && isNoveltyPattern(key.dimType)) {
-      if (this.registry) this.registry.restore(key.dimType, key.dimKey, firstSeen);
-      else this.restoredFirstSeen.push([key, firstSeen]);
-    }
+    if (firstSeen && isNoveltyPattern(key.dimType)) this.registry.restore(key.dimType, key.dimKey, firstSeen);
     if (key.days.last > this.maxEventDay) this.maxEventDay = key.days.last;
     for (const bucket of key.open) this.track(bucket.granularity, bucket.index, key);
   }

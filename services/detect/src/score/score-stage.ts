@@ -17,7 +17,8 @@ import { PartitionScorer, type ClosedBucket } from './partition-scorer';
 import { RECORD_HEADER, WATERMARK_RECORD, type WatermarkRecord } from '../watermark';
 import { noveltySignals } from './novelty';
 import { emergenceSignals } from './emergence-signals';
-import { metricPoints, signalsForBucket } from './signals';
+import { metricPoints, MULTIPLE_TESTING_FAMILIES, signalsForBucket } from './signals';
+import { FALLBACK_WARNING_INTERVAL_MS, RateLimitedWarnings } from './rate-limited-warnings';
 
 export const SCORE_GROUP = 'tocsin-detect-score';
 /** Per-partition health of the score stage, one point per batch (counters are cumulative per partition owner). */
@@ -49,6 +50,8 @@ export interface ScoreStageStats {
   bucketsClosed: number;
   detectorRuns: number;
   detectorErrors: number;
+  /** Detector rows computed under a stated fallback rule (DETECTOR_FALLBACK warnings). */
+  detectorFallbacks: number;
   restoredKeys: number;
   activeKeys: number;
   partitions: number[];
@@ -79,7 +82,8 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
   const scorers = new Map<number, PartitionScorer>();
   const totals = { observations: 0, watermarks: 0, applied: 0, invalid: 0, signals: 0, restoredKeys: 0 };
   // Stats of partitions this member no longer owns, so counters never go backwards.
-  const retired = { replayedSkipped: 0, lateDropped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
+  const retired = { replayedSkipped: 0, lateDropped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0, detectorFallbacks: 0 };
+  const fallbackWarnings = new RateLimitedWarnings(deps.clock, FALLBACK_WARNING_INTERVAL_MS);
   let producer: Producer | null = null;
   let subscription: Subscription | null = null;
   let lastLateWarning = 0;
@@ -89,6 +93,10 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       deps.plan,
       (error, detectorId, topicKey) => log.warn({ err: error, detector: detectorId, key: topicKey }, 'detector failed on one key; bucket left unscored'),
       'records',
+      (note, detectorId, topicKey) =>
+        fallbackWarnings.warn(detectorId, (suppressed) =>
+          log.warn({ detector: detectorId, key: topicKey, note, suppressed }, 'DETECTOR_FALLBACK: degenerate in-control model; the detector used its stated fallback rule'),
+        ),
     );
 
   async function restore(partitions: PartitionRef[]): Promise<void> {
@@ -196,12 +204,13 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     const closed: ClosedBucket[] = scorer.advance();
     const signals: Signal[] = [];
     const plan = deps.plan();
-    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k) };
-    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
+    // BH families independent of the observations partition count (1, 2, 3 or 6): see signals.ts.
+    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k), families: MULTIPLE_TESTING_FAMILIES };
     for (const bucket of closed) {
       signals.push(...signalsForBucket(bucket, ctx));
       if (deps.influx) for (const point of metricPoints(bucket)) deps.influx.write(point);
     }
+    signals.push(...noveltySignals(scorer.takeNovelty(), ctx));
     signals.push(...emergenceSignals(scorer.takeEmergence(), ctx));
     const dirty = scorer.takeDirty();
     const batches: TopicBatch[] = [];
@@ -251,7 +260,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       producer = null;
     },
     stats() {
-      const live = { replayedSkipped: 0, lateDropped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0 };
+      const live = { replayedSkipped: 0, lateDropped: 0, bucketsClosed: 0, detectorRuns: 0, detectorErrors: 0, detectorFallbacks: 0 };
       let activeKeys = 0;
       for (const scorer of scorers.values()) {
         for (const k of Object.keys(live) as Array<keyof typeof live>) live[k] += scorer.stats[k];
@@ -264,6 +273,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
         bucketsClosed: retired.bucketsClosed + live.bucketsClosed,
         detectorRuns: retired.detectorRuns + live.detectorRuns,
         detectorErrors: retired.detectorErrors + live.detectorErrors,
+        detectorFallbacks: retired.detectorFallbacks + live.detectorFallbacks,
         activeKeys,
         // What the group gave this member (the Kafka bus restores lazily, on the first batch).
         partitions: (subscription?.assignment() ?? []).filter((p) => p.topic === topics.observations).map((p) => p.partition).sort((a, b) => a - b),

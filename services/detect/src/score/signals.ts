@@ -1,9 +1,10 @@
 // From closed buckets to what leaves the score stage: Signal events (after
 // multiple-testing control, severity, rank and the per-bucket budget) and one
 // metric point per detector row for InfluxDB.
-import type { MetricPoint, Signal } from '@tocsin/core';
+import { partitionForKey, type MetricPoint, type Signal } from '@tocsin/core';
 import { bucketBoundsMs, bucketStartIso } from '../buckets';
 import type { DetectorPlan } from '../config';
+import { dimensionTopicKey } from '../keys';
 import { scoreBucket, type ScorableSignal } from '../ranking';
 import type { KeyState } from './key-state';
 import type { ClosedBucket, ScoredRow } from './partition-scorer';
@@ -19,6 +20,27 @@ export interface SignalContext {
   clock: () => number;
   /** Called for each key whose emitted-signal marks changed, so its snapshot is rewritten. */
   markDirty(key: KeyState): void;
+  /**
+   * Multiple-testing families per bucket: BH and the budget run over the keys whose
+   * murmur2 hash modulo this is the same. Default 1: every key of the bucket handed in.
+   */
+  families?: number;
+}
+
+/**
+ * The score stage's families: the keys of one observations partition of a 6-partition
+ * layout (the default). A score partition of a layout with 1, 2, 3 or 6 partitions holds
+ * whole families, so BH q-values and the budget are the same whatever that count.
+ */
+export const MULTIPLE_TESTING_FAMILIES = 6;
+
+const familyCache = new WeakMap<KeyState, [number, number]>();
+function familyOf(key: KeyState, families: number): number {
+  const cached = familyCache.get(key);
+  if (cached && cached[0] === families) return cached[1];
+  const family = partitionForKey(Buffer.from(dimensionTopicKey(key.dimType, key.dimKey)), families);
+  familyCache.set(key, [families, family]);
+  return family;
 }
 
 /** Where a key remembers what it emitted: per detector and granularity. */
@@ -44,11 +66,28 @@ interface Candidate extends ScorableSignal {
  * p-value pass), and it is within the bucket's budget.
  */
 export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Signal[] {
+  const families = ctx.families ?? 1;
+  if (families <= 1) return familySignals(closed, closed.rows, ctx);
+  const byFamily = new Map<number, ScoredRow[]>();
+  for (const row of closed.rows) {
+    const f = familyOf(row.key, families);
+    let rows = byFamily.get(f);
+    if (!rows) byFamily.set(f, (rows = []));
+    rows.push(row);
+  }
+  const out: Signal[] = [];
+  for (const f of [...byFamily.keys()].sort((a, b) => a - b)) out.push(...familySignals(closed, byFamily.get(f)!, ctx));
+  return out;
+}
+
+/** One multiple-testing family of a closed bucket: BH over its tests, then its budget. */
+function familySignals(closed: ClosedBucket, rows: readonly ScoredRow[], ctx: SignalContext): Signal[] {
   const { plan } = ctx;
   const bucketStart = bucketStartIso(closed.granularity, closed.index);
-  const tests = closed.rows.filter((r) => r.row.pValue !== null).length;
+  // Sequential charts are not BH hypotheses (see ScorableSignal.sequential).
+  const tests = rows.filter((r) => r.row.pValue !== null && !r.detector.sequential).length;
   const candidates: Candidate[] = [];
-  for (const scored of closed.rows) {
+  for (const scored of rows) {
     const { row, key, detector } = scored;
     if (!row.alarm || row.observed < detector.minObserved) continue;
     if (row.expected !== null && Number.isFinite(row.expected) && row.observed < detector.minRatio * row.expected) continue;
@@ -62,12 +101,14 @@ export function signalsForBucket(closed: ClosedBucket, ctx: SignalContext): Sign
       expected: row.expected,
       countries: countries.length,
       partners: partners.length,
+      ...(detector.sequential ? { sequential: true } : {}),
       scored,
     });
   }
   if (candidates.length === 0) return [];
   const mt = plan.config.multiple_testing;
-  const ranked = scoreBucket(candidates, { tests: Math.max(tests, 1) })
+  // BH counts the tests of this partition's bucket: with `none` there is no family, hence no q-value.
+  const ranked = scoreBucket(candidates, { tests: Math.max(tests, 1), correct: mt.method !== 'none' })
     .filter((c) => mt.method === 'none' || c.qValue === null || c.qValue <= mt.fdr)
     .slice(0, mt.max_signals_per_bucket);
   const { endMs } = bucketBoundsMs(closed.granularity, closed.index);

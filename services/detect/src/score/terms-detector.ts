@@ -6,6 +6,7 @@
 import type { Evidence, Observation } from '@tocsin/core';
 import { EmergingTerms, type EmergingTermsState, type TermSignal } from '../emergence';
 import type { TermsSettings } from './emergence-settings';
+import { evidenceBefore, keepEarliest } from './key-state';
 import type { ObservationInput } from './partition-scorer';
 
 /** Evidence kept per day for documents with a term that has no baseline yet. */
@@ -43,8 +44,9 @@ export class TermsDetector {
     if (!obs.terms || obs.day <= Math.max(lastClosedDay, this.lastClosed)) return;
     const e = obs.evidence;
     const kept = this.evidence.get(obs.day) ?? [];
-    if (kept.length < EVIDENCE_PER_DAY && obs.terms.keys.some((k) => this.terms.baselineShare(k) === 0)) {
-      kept.push(e);
+    if (obs.terms.keys.some((k) => this.terms.baselineShare(k) === 0)) {
+      // The earliest by event time: the same few whatever the arrival order.
+      keepEarliest(kept, e, EVIDENCE_PER_DAY);
       this.evidence.set(obs.day, kept);
     }
     this.terms.addExtracted(obs.day, { incidentId: e.incident_id, partner: e.partner, country: e.country }, obs.terms);
@@ -64,7 +66,7 @@ export class TermsDetector {
     const ids = new Set(incidentIds);
     const out: Evidence[] = [];
     for (const list of this.evidence.values()) for (const e of list) if (ids.has(e.incident_id)) out.push(e);
-    return out;
+    return out.sort((a, b) => (evidenceBefore(a, b) ? -1 : evidenceBefore(b, a) ? 1 : 0));
   }
 
   toJSON(): TermsDetectorState {

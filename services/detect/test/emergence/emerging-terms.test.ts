@@ -92,6 +92,26 @@ describe('EmergingTerms', () => {
     expect(terms.close(30).signals.some((s) => mentions(s, 'zombiedust'))).toBe(true);
   });
 
+  it('where one partner alone writes a language, its new term fires under the stricter bound; a weak one does not', () => {
+    const rng = seededRng(13);
+    // Only nl-police reports (e.g. the only agency writing Dutch): two partners can never be met.
+    const terms = new EmergingTerms(new TermExtractor({ dropCountryNames: false }));
+    for (let day = 0; day < 30; day++) {
+      for (let i = 0; i < 60; i++) terms.add(day, doc(rng, 'nl-police'));
+      expect(terms.close(day).signals).toEqual([]);
+    }
+    for (let i = 0; i < 60; i++) terms.add(30, doc(rng, 'nl-police'));
+    // 6 documents: enough with two partners (minDocuments 5), not alone (2 × 5).
+    for (let i = 0; i < 6; i++) terms.add(30, doc(rng, 'nl-police', 'Sold as weakword.'));
+    expect(terms.close(30).signals.filter((s) => mentions(s, 'weakword'))).toEqual([]);
+    for (let i = 0; i < 60; i++) terms.add(31, doc(rng, 'nl-police'));
+    for (let i = 0; i < 12; i++) terms.add(31, doc(rng, 'nl-police', 'Buyers call it kryolix.'));
+    const fired = terms.close(31).signals.filter((s) => mentions(s, 'kryolix'));
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ fewPartners: true, partners: ['nl-police'], tested: 12 });
+    expect(fired[0]!.qValue).toBeLessThanOrEqual(0.001);
+  });
+
   it('counts a verbatim street name across languages as one term', () => {
     const rng = seededRng(5);
     const terms = warmedUp(rng, 30);

@@ -27,4 +27,14 @@ describe('scoreBucket', () => {
     expect(out.find((x) => x.id === 'new-edge')).toMatchObject({ qValue: null, severity: 'medium' });
     expect(out.find((x) => x.id === 'spread')).toMatchObject({ severity: 'critical' });
   });
+
+  it('leaves sequential charts out of BH: no q-value, graded by their p-value', () => {
+    const out = scoreBucket([s('glr', 'count', 0.02, { sequential: true }), s('ears', 'count', 0.02)], { tests: 500 });
+    const glr = out.find((c) => c.id === 'glr')!;
+    const ears = out.find((c) => c.id === 'ears')!;
+    expect(glr.qValue).toBeNull();
+    expect(ears.qValue).toBe(1); // min(1, 0.02 x 500)
+    expect(glr.severity).toBe('medium');
+    expect(ears.severity).toBe('low');
+  });
 });
