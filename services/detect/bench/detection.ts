@@ -9,8 +9,19 @@ import { atLeastOnKey, evaluate, keyYearsOf, weakerOnKey, type DetectorScore, ty
 import { isNoveltyPattern } from '../src/score/novelty';
 import { evaluateEmergence, type EmergenceScore, type EmergenceTrendTruth } from '../src/evaluation/emergence-truth';
 import { emergenceSettings } from '../src/score/emergence-settings';
+import { alertLoad, scoreAlertsOnTruth, type AlertLoad, type AlertRevisionLike, type AlertTrendScore } from '../src/evaluation/alert-truth';
+import type { Signal } from '@tocsin/core';
 import { evaluateWithinDays, type WithinDaysResult } from '../src/evaluation/within-days';
 import { dayIndexOf } from '../src/buckets';
+
+/** The alert lifecycle to replay the signals through (injected by `tocsin bench`, which has the alert service). */
+export interface AlertReplay {
+  /** e.g. "resolve after 2 quiet buckets, cool-down 2". */
+  describe: string;
+  /** Buckets after a resolution within which a reopening counts as a flap. */
+  flapBuckets: number;
+  replay(signals: readonly Signal[]): { revisions: AlertRevisionLike[]; heldInCooldown: number };
+}
 
 export interface DetectionBenchOptions {
   seed?: number;
@@ -23,6 +34,7 @@ export interface DetectionBenchOptions {
   plan?: DetectorPlan;
   minMultiplier?: number;
   maxDelayBuckets?: number;
+  alerting?: AlertReplay;
   print?: (line: string) => void;
   /** Which scenarios to run: `dense` (the default trends at full volume), `sparse`, or both (default; `--scenario`). */
   scenario?: 'dense' | 'sparse' | 'both';
@@ -65,6 +77,8 @@ export interface DetectionBenchResult {
   keyYears: number;
   lateDropped: number;
   signals: number;
+  /** With `alerting`: what the desk would get. */
+  alerts?: { load: AlertLoad; trends: AlertTrendScore[]; heldInCooldown: number };
   seconds: number;
   /** The sparse scenario's figures, when it ran. */
   sparse?: SparseBenchResult;
@@ -190,6 +204,19 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
   }
   print(`any detector: ${result.combined.detectedInTime}/${result.combined.trends} trends flagged within ${maxDelay} buckets${missed.length ? `; missed: ${missed.join(', ')}` : ''} (${result.seconds.toFixed(1)} s)`);
   print(`weaker trends (< ${minMultiplier}x on their key, not scored): ${weakerFlagged}/${weakerTrends.length} flagged within ${maxDelay} buckets by any detector`);
+  if (options.alerting) {
+    const replayed = options.alerting.replay(run.signals);
+    const load = alertLoad(replayed.revisions, Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`), options.days ?? 760, options.alerting.flapBuckets);
+    const scores = scoreAlertsOnTruth(replayed.revisions, trends as EmergenceTrendTruth[]);
+    result.alerts = { load, trends: scores, heldInCooldown: replayed.heldInCooldown };
+    print(`alerts (${options.alerting.describe}): ${run.signals.length} signals -> ${load.alerts} alerts, ${load.episodes} episodes opened, ${load.revisions} revisions; opened per simulated week median ${load.perWeekMedian}, p95 ${load.perWeekP95}; flaps (reopened < ${options.alerting.flapBuckets} buckets after resolving) ${load.flaps}; reopenings held in cool-down ${replayed.heldInCooldown}`);
+    print('trend                                    | kind               | first alert | bound  | via');
+    for (const t of scores) {
+      print(`${t.trend.padEnd(40)} | ${t.kind.padEnd(18)} | ${(t.delayDays === null ? 'none' : `${t.delayDays.toFixed(0)} d`).padStart(11)} | ${`${t.boundDays.toFixed(0)} d`.padStart(6)} | ${t.inTime ? '' : 'LATE/MISSED '}${t.via ?? ''}`);
+    }
+    print(`alerts in time: ${scores.filter((t) => t.inTime).length}/${scores.length} trends`);
+  }
+  result.seconds = (performance.now() - started) / 1000;
   if (which === 'both') {
     print('');
     result.sparse = runSparseScenario({ ...options, plan });

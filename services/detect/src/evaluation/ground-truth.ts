@@ -56,7 +56,7 @@ export interface EvaluationOptions {
 const ROUTE_ATTRS = ['origin', 'destination', 'modality'] as const;
 
 /** True when a signal's dimension overlaps the trend's: every attribute both name agrees, and they share at least one. */
-export function overlaps(signal: Signal, trend: TrendTruth): boolean {
+export function overlaps(signal: { dimension: { attributes: object } }, trend: TrendTruth): boolean {
   const a = signal.dimension.attributes as Record<string, unknown>;
   const t = trend.dimension.attributes;
   let shared = 0;

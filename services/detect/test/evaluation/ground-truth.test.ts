@@ -22,16 +22,16 @@ describe('detection against simulator ground truth', () => {
     expect(run.scoredKeys.size).toBeGreaterThan(400);
     expect(strong.length).toBeGreaterThanOrEqual(10);
 
-    const detectors = plan.config.count_detectors.map((d) => ({ id: d.detector, granularity: d.granularity }));
+    const detectors = plan.config.count_detectors.filter((d) => d.enabled !== false).map((d) => ({ id: d.detector, granularity: d.granularity }));
     const rows = evaluate(run.signals, trends, detectors, { include: (t) => strong.includes(t), maxDelayBuckets: 2, keyYears: keyYearsOf(run.scoredKeys) });
     const missed = strong.filter((t) => !rows.some((r) => r.delays[t.id] !== null && r.delays[t.id]! <= 2)).map((t) => t.id);
     expect(missed).toEqual([]);
     for (const row of rows) {
       expect.soft(row.falseAlarmsPerKeyYear, `${row.detector}/${row.granularity}`).toBeLessThanOrEqual(MAX_FALSE_ALARMS_PER_KEY_YEAR[row.granularity]);
     }
-    // The weekly EARS C1 alone catches nearly all: the desk's workhorse. (It caught all 15
-    // while TLP:RED incidents, 4% of the simulator's, were counted; since they no longer
-    // enter detection — issue 9 — it misses one, which the other detectors catch.)
-    expect(rows.find((r) => r.detector === 'ears-c1' && r.granularity === 'week')!.detectionRate).toBeGreaterThanOrEqual(0.9);
+    // The weekly EARS C2 alone catches nearly all: the desk's workhorse (all 15 while TLP:RED
+    // incidents, 4% of the simulator's, were counted; since they no longer enter detection —
+    // issue 9 — a miss is possible, which the other detectors must catch: \`missed\` above).
+    expect(rows.find((r) => r.detector === 'ears-c2' && r.granularity === 'week')!.detectionRate).toBeGreaterThanOrEqual(0.9);
   });
 });
