@@ -24,11 +24,13 @@ export interface LifecycleConfig {
   groupIntervalMs: number;
   /** Re-send an unchanged open alert after this long (repeat_interval). */
   repeatIntervalMs: number;
-  /** Resolve once no signal came for this many buckets (event time), or that long on the wall clock. */
+  /** Resolve once no signal came for this many buckets of the alert's granularity, in event (bucket) time. */
   resolveAfterBuckets: number;
-  /** An alert is flapping when it changed state this many times within flapWindowMs. */
+  /** A resolved alert does not reopen for this many buckets after its quiet span ended (signals then are recorded on it). */
+  cooldownBuckets: number;
+  /** An alert is flapping when it changed state this many times within flapWindowBuckets of event time. */
   flapThreshold: number;
-  flapWindowMs: number;
+  flapWindowBuckets: number;
 }
 
 export interface DeliveryConfig {
@@ -81,8 +83,9 @@ export const DEFAULT_LIFECYCLE: LifecycleConfig = {
   groupIntervalMs: 5 * MINUTE,
   repeatIntervalMs: 24 * HOUR,
   resolveAfterBuckets: 2,
+  cooldownBuckets: 2,
   flapThreshold: 4,
-  flapWindowMs: 6 * HOUR,
+  flapWindowBuckets: 12,
 };
 
 export const DEFAULT_DELIVERY: DeliveryConfig = {
@@ -132,12 +135,12 @@ export function alertConfig(o: ConfigOverrides): AlertConfig {
 function checkConfig(c: AlertConfig): void {
   const nonNegative: Array<[string, number]> = [
     ['lifecycle.groupWaitMs', c.lifecycle.groupWaitMs], ['lifecycle.groupIntervalMs', c.lifecycle.groupIntervalMs],
-    ['lifecycle.flapWindowMs', c.lifecycle.flapWindowMs], ['delivery.retryMinDelayMs', c.delivery.retryMinDelayMs],
+    ['lifecycle.cooldownBuckets', c.lifecycle.cooldownBuckets], ['delivery.retryMinDelayMs', c.delivery.retryMinDelayMs],
     ['delivery.secretOverlapMs', c.delivery.secretOverlapMs],
   ];
   const positive: Array<[string, number]> = [
     ['lifecycle.repeatIntervalMs', c.lifecycle.repeatIntervalMs], ['lifecycle.resolveAfterBuckets', c.lifecycle.resolveAfterBuckets],
-    ['lifecycle.flapThreshold', c.lifecycle.flapThreshold], ['delivery.retryBaseMs', c.delivery.retryBaseMs],
+    ['lifecycle.flapThreshold', c.lifecycle.flapThreshold], ['lifecycle.flapWindowBuckets', c.lifecycle.flapWindowBuckets], ['delivery.retryBaseMs', c.delivery.retryBaseMs],
     ['delivery.retryMaxDelayMs', c.delivery.retryMaxDelayMs], ['delivery.retryHorizonMs', c.delivery.retryHorizonMs],
     ['delivery.requestTimeoutMs', c.delivery.requestTimeoutMs], ['delivery.breakerFailureThreshold', c.delivery.breakerFailureThreshold],
     ['delivery.breakerOpenMs', c.delivery.breakerOpenMs], ['delivery.retainFinishedMs', c.delivery.retainFinishedMs], ['delivery.breakerMaxOpenMs', c.delivery.breakerMaxOpenMs],
@@ -146,6 +149,10 @@ function checkConfig(c: AlertConfig): void {
   ];
   for (const [path, v] of nonNegative) if (!Number.isFinite(v) || v < 0) throw new AlertError('CONFIG_INVALID', `${path} must be a number >= 0, got ${v}`);
   for (const [path, v] of positive) if (!Number.isFinite(v) || v <= 0) throw new AlertError('CONFIG_INVALID', `${path} must be a number > 0, got ${v}`);
+  const wholeBuckets: Array<[string, number]> = [
+    ['lifecycle.resolveAfterBuckets', c.lifecycle.resolveAfterBuckets], ['lifecycle.cooldownBuckets', c.lifecycle.cooldownBuckets], ['lifecycle.flapWindowBuckets', c.lifecycle.flapWindowBuckets],
+  ];
+  for (const [path, v] of wholeBuckets) if (!Number.isInteger(v)) throw new AlertError('CONFIG_INVALID', `${path} must be a whole number of buckets, got ${v}`);
   if (!c.operatorKeyBase64) throw new AlertError('CONFIG_INVALID', 'operatorKeyBase64 (ALERT_OPERATOR_KEY) is required');
 }
 
@@ -170,6 +177,7 @@ export function alertConfigFromEnv(env: Record<string, string | undefined>): Ale
       groupIntervalMs: num('ALERT_GROUP_INTERVAL_MS'),
       repeatIntervalMs: num('ALERT_REPEAT_INTERVAL_MS'),
       resolveAfterBuckets: num('ALERT_RESOLVE_AFTER_BUCKETS'),
+      cooldownBuckets: num('ALERT_COOLDOWN_BUCKETS'),
     }),
     delivery: {
       ...defined({

@@ -4,9 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const sha256hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** al_<24 hex>: stable for a (detector, dimension) pair across restarts, revisions and episodes. */
-export function alertIdFor(detectorId: string, dimensionType: string, dimensionKey: string): string {
-  return `al_${sha256hex(`${detectorId}\u0000${dimensionType}\u0000${dimensionKey}`).slice(0, 24)}`;
+/** al_<24 hex>: stable for a (detector kind, dimension, bucket granularity) group across restarts, revisions and episodes. */
+export function alertIdFor(detectorKind: string, dimensionType: string, dimensionKey: string, granularity: string): string {
+  return `al_${sha256hex(`${detectorKind}\u0000${dimensionType}\u0000${dimensionKey}\u0000${granularity}`).slice(0, 24)}`;
 }
 
 /** msg_<32 hex>: one per (alert, revision, subscription, repeat); reused on every retry. */

@@ -15,8 +15,19 @@ const BENCHES: Record<string, { what: string; load: () => Promise<BenchFn> }> = 
     load: async () => (await import('@tocsin/detect/bench')).runDetectBench as BenchFn,
   },
   detection: {
-    what: 'per detector: detection rate, false alarms per key-year, median delay, on simulator ground truth',
-    load: async () => (await import('@tocsin/detect/bench')).runDetectionBench as BenchFn,
+    what: 'per detector: detection rate, false alarms per key-year, median delay, on simulator ground truth; alerts per simulated week and per trend',
+    load: async () => {
+      const { runDetectionBench } = await import('@tocsin/detect/bench');
+      const { replayAlerts, DEFAULT_LIFECYCLE } = await import('@tocsin/alert');
+      const lifecycle = DEFAULT_LIFECYCLE;
+      // The signals go through the alert service's own lifecycle, so the alert counts are the service's.
+      const alerting = {
+        describe: `resolve after ${lifecycle.resolveAfterBuckets} quiet buckets, cool-down ${lifecycle.cooldownBuckets}`,
+        flapBuckets: lifecycle.resolveAfterBuckets,
+        replay: (signals: Parameters<typeof replayAlerts>[0]) => replayAlerts(signals, lifecycle),
+      };
+      return ((options) => runDetectionBench({ ...options, alerting })) as BenchFn;
+    },
   },
   soak: {
     what: 'the npm start pipeline over the whole simulated horizon: memory, records per partner, trends alerted, alerts per week, flapping, log lines',

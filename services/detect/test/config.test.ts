@@ -16,8 +16,10 @@ describe('detector configuration', () => {
   it('loads the versioned default from deploy/', () => {
     const plan = loadPlan();
     expect(plan.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
-    expect(plan.detectorsFor('country', 'NL', 'day').map((d) => d.detector.id)).toEqual(['ears-c1', 'ears-c2', 'ears-c3']);
-    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toContain('farrington-flexible');
+    // Daily EARS runs only as C2 gated to sparse keys (docs/detectors.md, The default configuration); weeks carry count detection.
+    const daily = plan.detectorsFor('country', 'NL', 'day');
+    expect(daily.map((d) => [d.detector.id, d.maxBaselineMean])).toEqual([['ears-c2', 1.5]]);
+    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toEqual(['ears-c2', 'farrington-flexible', 'glr-nb']);
   });
 
   it('rejects a config that breaks the schema, naming the bad value', () => {

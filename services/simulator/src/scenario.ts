@@ -110,6 +110,10 @@ const sumMeans = (streams: readonly Stream[], at: number): number => streams.red
 const routeKey = (r: { origin: string; transit: readonly string[]; destination: string; modality: string }): string =>
   `${[r.origin, ...r.transit, r.destination].join('>')}|${r.modality}`;
 
+type KeyLevel = Pick<GroundTruthTrend, 'key_baseline_per_day' | 'key_expected_per_day' | 'key_multiplier'>;
+/** A trend's ground truth before its key-level ratios (known once every trend is applied). */
+type TrendTruthDraft = Omit<GroundTruthTrend, keyof KeyLevel>;
+
 interface Context {
   streams: Stream[];
   partners: readonly SimPartner[];
@@ -119,7 +123,7 @@ interface Context {
 }
 
 /** Applies one trend spec to the streams and returns its ground truth, or null if no partner could see it. */
-function applyTrend(spec: TrendSpec, ctx: Context): GroundTruthTrend | null {
+function applyTrend(spec: TrendSpec, ctx: Context): TrendTruthDraft | null {
   const { streams, partners, scale, startMs, lastDay } = ctx;
   if (spec.startDay > lastDay) return null;
   const endDay = Math.min(lastDay, spec.endDay ?? lastDay);
@@ -129,7 +133,7 @@ function applyTrend(spec: TrendSpec, ctx: Context): GroundTruthTrend | null {
     case 'method-surge': {
       const hit = streams.filter((s) => !s.window && s.country === spec.country && s.profile.methods.includes(spec.method));
       if (hit.length === 0) return null;
-      for (const s of hit) s.modifiers.push((day) => 1 + (spec.multiplier - 1) * ramp(day, spec.startDay));
+      for (const s of hit) s.modifiers.push({ trendId: spec.id, factor: (day) => 1 + (spec.multiplier - 1) * ramp(day, spec.startDay) });
       const baseline = sumMeans(hit, spec.startDay);
       return {
         ...base,
@@ -150,8 +154,8 @@ function applyTrend(spec: TrendSpec, ctx: Context): GroundTruthTrend | null {
       const toMean = sumMeans(to, spec.startDay);
       // What leaves the old route arrives on the new one: total flow to the destination is kept.
       const gain = (spec.share * fromMean) / toMean;
-      for (const s of from) s.modifiers.push((day) => 1 - spec.share * ramp(day, spec.startDay));
-      for (const s of to) s.modifiers.push((day) => 1 + gain * ramp(day, spec.startDay));
+      for (const s of from) s.modifiers.push({ trendId: spec.id, factor: (day) => 1 - spec.share * ramp(day, spec.startDay) });
+      for (const s of to) s.modifiers.push({ trendId: spec.id, factor: (day) => 1 + gain * ramp(day, spec.startDay) });
       const target = (to[0] as Stream).pattern;
       const source = (from[0] as Stream).pattern;
       const route = { origin: target.origin, transit: [...target.transit], destination: target.destination, modality: target.modality };
@@ -215,6 +219,40 @@ function applyTrend(spec: TrendSpec, ctx: Context): GroundTruthTrend | null {
       };
     }
   }
+}
+
+/** True when the stream's incidents count on the ground-truth dimension key (as the detect service keys incidents). */
+function countsOn(s: Stream, dimension: TrendTruthDraft['dimension']): boolean {
+  const a = dimension.attributes as Record<string, unknown>;
+  switch (dimension.type) {
+    case 'country_method': return s.country === a['country'] && s.profile.methods.includes(String(a['method']));
+    case 'route': return routeKey(s.pattern) === dimension.key;
+    case 'technology': return s.profile.technologies.includes(String(a['technology']));
+    case 'term': return s.term === dimension.key;
+    default: throw new Error(`ground truth on dimension type ${dimension.type} has no key-level count`);
+  }
+}
+
+/**
+ * The trend as the detectors see it: expected incidents per day on its dimension key over
+ * its plateau (last onset fully ramped up to the end), with every injected trend and with
+ * this one left out, from the intensity model (not from draws). The key also carries
+ * streams the trend does not act on (another corridor with the same method in the country,
+ * a new route's streams), so its ratio can be well below the factor applied to the streams.
+ */
+function keyLevelOf(truth: TrendTruthDraft, spec: TrendSpec, streams: readonly Stream[], startMs: number, lastDay: number): KeyLevel {
+  const on = streams.filter((s) => countsOn(s, truth.dimension));
+  const endDay = Math.min(lastDay, spec.endDay ?? lastDay);
+  const lastOnset = Math.max(spec.startDay, ...(truth.onsets ?? []).map((o) => Math.round((Date.parse(`${o.start}T00:00:00Z`) - startMs) / DAY_MS)));
+  const from = Math.min(endDay, lastOnset + Math.max(1, spec.rampDays) - 1);
+  const meanPerDay = (without?: string): number => {
+    let sum = 0;
+    for (let day = from; day <= endDay; day++) for (const s of on) sum += intensityOf(s, day, startMs, without);
+    return sum / (endDay - from + 1);
+  };
+  const withTrend = meanPerDay();
+  const without = meanPerDay(spec.id);
+  return { key_baseline_per_day: round(without), key_expected_per_day: round(withTrend), key_multiplier: without > 0 ? round(withTrend / without) : null };
 }
 
 const totalWeight = (t: PatternTemplate): number => t.profiles.reduce((s, p) => s + p.weight, 0);
@@ -291,13 +329,15 @@ export function createScenario(options: ScenarioOptions): Scenario {
     ...randomNewRoutes(options.extraNewRoutes ?? 0, options.seed, scale, options.days, options.newRoutePerWeek ?? [1, 5], simPartners),
   ];
   const ids = new Set<string>();
-  const groundTruth: GroundTruthTrend[] = [];
+  const applied: Array<{ truth: TrendTruthDraft; spec: TrendSpec }> = [];
   for (const spec of allSpecs) {
     if (ids.has(spec.id)) invalid(`trend id "${spec.id}" is used twice`);
     ids.add(spec.id);
     const truth = applyTrend(spec, ctx);
-    if (truth) groundTruth.push(truth);
+    if (truth) applied.push({ truth, spec });
   }
+  // Key-level ratios once every trend is in: a later trend's streams can share the key.
+  const groundTruth: GroundTruthTrend[] = applied.map(({ truth, spec }) => ({ ...truth, ...keyLevelOf(truth, spec, streams, startMs, options.days - 1) }));
 
   const encoders = new Map(simPartners.map((p) => [p.config.id, new PartnerEncoder(p.config)]));
 

@@ -30,8 +30,8 @@ export interface Stream {
   term?: string;
   /** Id of the trend that created the stream, if any. */
   trendId?: string;
-  /** Day-dependent factors applied by trends to this (baseline) stream. */
-  modifiers: Array<(day: number) => number>;
+  /** Day-dependent factors applied by trends to this (baseline) stream, with the trend that applies each. */
+  modifiers: Array<{ trendId: string; factor: (day: number) => number }>;
 }
 
 // Agencies record less at weekends; victims report fraud less at weekends too;
@@ -88,8 +88,13 @@ export function buildBaselineStreams(corridors: readonly Corridor[], partners: r
   return streams;
 }
 
-/** Mean count of `stream` on simulated day `day` (0-based) of a scenario starting at `startMs`. */
-export function intensityOf(stream: Stream, day: number, startMs: number): number {
+/**
+ * Mean count of `stream` on simulated day `day` (0-based) of a scenario starting at `startMs`;
+ * with `withoutTrend`, as if that trend had not been injected (its modifiers left out, a stream
+ * it created silent): the counterfactual the ground truth's key-level ratios compare with.
+ */
+export function intensityOf(stream: Stream, day: number, startMs: number, withoutTrend?: string): number {
+  if (withoutTrend !== undefined && stream.trendId === withoutTrend) return 0;
   let ramp = 1;
   if (stream.window) {
     ramp = rampAt(day, stream.window.onset, stream.window.rampDays, stream.window.endDay);
@@ -101,6 +106,6 @@ export function intensityOf(stream: Stream, day: number, startMs: number): numbe
   const { amplitude, peakDay } = stream.pattern.season;
   const seasonal = 1 + amplitude * Math.cos((2 * Math.PI * (doy - peakDay)) / 365.25);
   let mean = stream.baseMean * ramp * (stream.weekly[dow] ?? 1) * seasonal * Math.exp((stream.growth * day) / 365);
-  for (const modifier of stream.modifiers) mean *= modifier(day);
+  for (const modifier of stream.modifiers) if (modifier.trendId !== withoutTrend) mean *= modifier.factor(day);
   return mean;
 }

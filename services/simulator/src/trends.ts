@@ -28,7 +28,10 @@ export interface GroundTruthTrend {
   countries: string[];
   start: string;
   end: string;
-  /** Factor on the dimension's baseline during the plateau; null when the dimension had no baseline (a novelty). */
+  /**
+   * Factor the trend applies to the streams it acts on during the plateau (nominal); null when
+   * the dimension had no baseline (a novelty). What the detectors see is `key_multiplier`.
+   */
   multiplier: number | null;
   description: string;
   /** Per-country onset for trends that spread. */
@@ -39,6 +42,16 @@ export interface GroundTruthTrend {
   baseline_per_day: number;
   /** Approximate mean incidents per day on the dimension once the trend is fully ramped up. */
   expected_per_day: number;
+  /**
+   * Expected incidents per day on the dimension key (everything counted on it, other streams and
+   * trends included, seasonality and growth included) over the plateau, as if this trend had
+   * not been injected.
+   */
+  key_baseline_per_day: number;
+  /** The same with the trend: the expected count the detectors score. */
+  key_expected_per_day: number;
+  /** key_expected_per_day / key_baseline_per_day: the trend's expected ratio on its key; null when the key had nothing without it. */
+  key_multiplier: number | null;
 }
 
 /** What the incidents of a new pattern look like: a corridor without detection countries or a rate. */

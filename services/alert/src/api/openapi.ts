@@ -96,9 +96,10 @@ export const SUBSCRIPTION_VIEW_SCHEMA = {
 export const ALERT_VIEW_SCHEMA = {
   type: 'object',
   description: 'level full: every contributing incident may be shown; aggregate: counts and dimensions only. Fields follow services/alert/src/sharing/view.ts.',
-  required: ['level', 'detector', 'dimension', 'severity', 'countries', 'counts', 'rests_on'],
+  required: ['level', 'detector', 'detectors', 'dimension', 'severity', 'countries', 'counts', 'rests_on'],
   properties: {
     level: { type: 'string', enum: ['full', 'aggregate'] },
+    detectors: { type: 'array', items: { type: 'string' }, description: 'Ids of every detector that fired in the alert\'s episode; detector is the one whose statistics are shown.' },
     alert_id: { type: 'string' },
     revision: { type: 'integer' },
     status: { type: 'string', enum: ['open', 'resolved'] },

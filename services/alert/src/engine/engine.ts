@@ -9,13 +9,14 @@
 // deliveries are written to deliveries.v1, then the notified state is written.
 // The caller commits the signals' offsets after ingest() resolves. A crash at
 // any point replays from a state that re-derives the same delivery ids.
-import type { Alert, AlertAction, Bus, Logger, Matcher, Producer, RecordOrigin, Signal, Silence } from '@tocsin/core';
+import type { Alert, AlertAction, Bus, Logger, Matcher, Producer, Silence } from '@tocsin/core';
 import { compileValidator, decodeJson, encodeEvent } from '@tocsin/core';
 import type { LifecycleConfig } from '../config';
 import { AlertError } from '../errors';
 import { randomId } from '../ids';
 import { severityRank } from '../subscriptions/filters';
-import { alertIdOfSignal, applySignal, planNotification, resolveIfQuiet, type EventType } from './lifecycle';
+import { AlertBook, type IncomingSignal } from './book';
+import { planNotification, upgradeLegacyAlert, type EventType } from './lifecycle';
 import { withoutRedEvidence } from './red-guard';
 import { checkMatchers, silenceSelects } from './silences';
 
@@ -40,6 +41,7 @@ export interface AlertFilter {
   severity?: string;
   country?: string;
   detector_kind?: string;
+  /** Any detector of the alert's episode. */
   detector?: string;
   /** updated_at >= since (ISO). */
   since?: string;
@@ -52,10 +54,7 @@ export interface AlertFilter {
   offset?: number;
 }
 
-export interface IncomingSignal {
-  signal: Signal;
-  origin?: RecordOrigin;
-}
+export type { IncomingSignal } from './book';
 
 export interface EngineStats {
   alerts: number;
@@ -71,10 +70,10 @@ const validateAction = compileValidator<AlertAction>('alert-action.v1');
 const MAX_ACTIONS = 200;
 
 export class AlertEngine {
-  private readonly alerts = new Map<string, Alert>();
+  /** Alerts in memory and the event-time clock that resolves them. */
+  private readonly book: AlertBook;
+  private readonly alerts: ReadonlyMap<string, Alert>;
   private readonly silencesById = new Map<string, Silence>();
-  /** Newest bucket end seen per granularity: event-time "now" for resolution. */
-  private readonly watermarks = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private producer: Producer | null = null;
   private signalsApplied = 0;
@@ -85,18 +84,19 @@ export class AlertEngine {
   private lastFullScan = -Infinity;
   private static readonly FULL_SCAN_MS = 1_000;
 
-  constructor(private readonly deps: AlertEngineDeps) {}
+  constructor(private readonly deps: AlertEngineDeps) {
+    this.book = new AlertBook(deps.lifecycle, deps.source);
+    this.alerts = this.book.alerts;
+  }
 
   async restore(): Promise<void> {
     await this.deps.bus.readToEnd(this.deps.topic, (m) => {
       if (m.value === null) return;
       const value = decodeJson(m.value) as { type?: string };
       if (value.type === 'alert') {
-        const checked = validateAlert(value);
-        if (checked.ok) {
-          this.remember(checked.value);
-          this.advanceWatermark(checked.value.bucket.granularity, checked.value.last_signal.bucket_end);
-        } else this.deps.logger.error({ key: m.key?.toString(), error: checked.errors[0] }, 'skipping invalid alert record');
+        const checked = validateAlert(upgradeLegacyAlert(value as Record<string, unknown>));
+        if (checked.ok) this.remember(checked.value);
+        else this.deps.logger.error({ key: m.key?.toString(), error: checked.errors[0] }, 'skipping invalid alert record');
       } else if (value.type === 'alert-action') {
         const checked = validateAction(value);
         if (!checked.ok) return;
@@ -112,23 +112,19 @@ export class AlertEngine {
   ingest(items: readonly IncomingSignal[]): Promise<void> {
     return this.serial(async () => {
       const now = this.deps.clock();
-      const changed = new Map<string, Alert>();
       let redDropped = 0;
+      const kept: IncomingSignal[] = [];
       for (const item of items) {
-        const origin = item.origin;
         const { signal, dropped } = withoutRedEvidence(item.signal);
         redDropped += dropped;
         // Nothing but RED behind it: as if it never came (not even its bucket moves event time).
         if (dropped > 0 && signal.evidence_total === 0) continue;
-        const id = alertIdOfSignal(signal);
-        const previous = changed.get(id) ?? this.alerts.get(id);
-        const result = applySignal(previous, signal, { now, source: this.deps.source, ...(origin ? { origin } : {}) }, this.deps.lifecycle);
-        this.advanceWatermark(signal.bucket.granularity, signal.bucket.end);
-        this.signalsApplied++;
-        if (result.alert !== previous) changed.set(id, result.alert);
+        kept.push({ ...item, signal });
       }
       if (redDropped > 0) this.deps.logger.warn({ incidents: redDropped }, 'signals listed TLP:RED incidents; they were left out of the alerts');
-      await this.persist([...changed.values()]);
+      const changed = this.book.apply(kept, now);
+      this.signalsApplied += kept.length;
+      await this.persist(changed);
       await this.runDue(now, false);
     });
   }
@@ -150,11 +146,7 @@ export class AlertEngine {
    */
   private async runDue(now: number, full: boolean): Promise<void> {
     if (full) {
-      const resolved: Alert[] = [];
-      for (const alert of this.alerts.values()) {
-        const r = resolveIfQuiet(alert, now, this.watermarks.get(alert.bucket.granularity), this.deps.lifecycle);
-        if (r) resolved.push(r);
-      }
+      const resolved = this.book.resolveDue(now);
       if (resolved.length) await this.persist(resolved);
     }
 
@@ -166,7 +158,7 @@ export class AlertEngine {
     const silences = [...this.silencesById.values()];
     for (const alert of candidates) {
       const silence = silences.find((s) => silenceSelects(s, alert, now));
-      const plan = planNotification(alert, now, silence ? silence.id : null, this.deps.lifecycle);
+      const plan = planNotification(alert, now, this.book.eventNow(alert.bucket.granularity), silence ? silence.id : null, this.deps.lifecycle);
       if (plan.send) {
         // Deliveries first: if we crash before the alert's notified state is
         // written, the same notification is planned again and yields the same ids.
@@ -206,7 +198,7 @@ export class AlertEngine {
       if (filter.severity && severityRank(a.severity) < severityRank(filter.severity)) return false;
       if (filter.country && !a.countries.includes(filter.country)) return false;
       if (filter.detector_kind && a.detector.kind !== filter.detector_kind) return false;
-      if (filter.detector && a.detector.id !== filter.detector) return false;
+      if (filter.detector && !a.detectors.some((d) => d.id === filter.detector)) return false;
       if (filter.since && a.updated_at < filter.since) return false;
       if (filter.until && a.updated_at >= filter.until) return false;
       if (filter.acknowledged !== undefined && (a.desk.acknowledged !== undefined) !== filter.acknowledged) return false;
@@ -350,14 +342,9 @@ export class AlertEngine {
   }
 
   private remember(a: Alert): void {
-    this.alerts.set(a.id, a);
+    this.book.put(a);
     if (a.notify.pending_revision !== null) this.pending.add(a.id);
     else this.pending.delete(a.id);
-  }
-
-  private advanceWatermark(granularity: string, bucketEnd: string): void {
-    const t = Date.parse(bucketEnd);
-    if (t > (this.watermarks.get(granularity) ?? -Infinity)) this.watermarks.set(granularity, t);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

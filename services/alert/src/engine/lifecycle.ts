@@ -1,16 +1,29 @@
-// The alert lifecycle as pure functions over the persisted Alert record:
-// open on a signal, revise on severity or scope change, resolve when quiet,
-// and the Alertmanager-style notification plan (group wait, group interval,
-// repeat interval) with flapping suppression. No clocks or I/O here: `now` is
-// passed in, so tests drive time directly and a restart continues exactly.
+// The alert lifecycle as pure functions over the persisted Alert record.
+//
+// Grouping: one alert follows one (detector kind, dimension, bucket granularity)
+// group, so EARS C1, C2, C3 and Farrington firing on the same dimension and
+// bucket kind are one alert that lists them and shows the strongest evidence.
+// Emergence kinds (novelty, spread, displacement, terms) are their own groups:
+// each is a different statement about a dimension (docs/alerts.md, Grouping).
+//
+// Time: opening and resolving follow event (bucket) time, with hysteresis. An
+// episode lasts while its signals come no more than `resolveAfterBuckets` quiet
+// buckets apart; it resolves at the end of that quiet span, and a resolved alert
+// does not reopen during `cooldownBuckets` after it. Whether an episode goes on
+// depends only on the buckets of its signals, never on when batches arrived.
+// Notification pacing (group wait, group interval, repeat interval) is about
+// people and stays on the wall clock. No clocks or I/O here: `now` (wall) and
+// `eventNow` (bucket time) are passed in, so tests drive both directly.
 import type { Alert, AlertRevision, Evidence, RecordOrigin, Signal } from '@tocsin/core';
 import type { LifecycleConfig } from '../config';
 import { alertIdFor } from '../ids';
+import { severityRank } from '../subscriptions/filters';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MAX_EVIDENCE = 200;
 const MAX_HISTORY = 100;
 const MAX_TRANSITIONS = 20;
+const MAX_DETECTORS = 50;
 
 export interface SignalContext {
   now: number;
@@ -20,7 +33,44 @@ export interface SignalContext {
 
 export type ApplyResult = { alert: Alert; revised: boolean; reason: AlertRevision['reason'] | null };
 
+type AlertDetector = Alert['detectors'][number];
+
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])].sort();
+
+/** The group a signal belongs to: what the watch desk follows, not which detector variant spoke. */
+export function alertIdOfSignal(signal: Signal): string {
+  return alertIdFor(signal.detector.kind, signal.dimension.type, signal.dimension.key, signal.bucket.granularity);
+}
+
+export function bucketLengthMs(alert: Pick<Alert, 'bucket'>): number {
+  return Math.max(1, Date.parse(alert.bucket.end) - Date.parse(alert.bucket.start));
+}
+
+/** Event time at which an open alert's quiet span ends: its newest signal's bucket end + N buckets. */
+export function quietSpanEnd(alert: Alert, cfg: LifecycleConfig): number {
+  return Date.parse(alert.last_signal.bucket_end) + cfg.resolveAfterBuckets * bucketLengthMs(alert);
+}
+
+/** Event time before which a resolved alert does not reopen. */
+function cooldownEnd(alert: Alert, cfg: LifecycleConfig): number {
+  const resolved = alert.event_time.resolved ? Date.parse(alert.event_time.resolved) : Date.parse(alert.last_signal.bucket_end);
+  return resolved + cfg.cooldownBuckets * bucketLengthMs(alert);
+}
+
+type Strength = Pick<Signal, 'severity' | 'rank_score' | 'bucket' | 'detector'>;
+
+/**
+ * Total order of evidence strength: severity, rank score, then the newer bucket,
+ * then the detector id, so the strongest of a set does not depend on arrival order.
+ */
+function stronger(a: Strength, b: Strength): boolean {
+  const bySeverity = severityRank(a.severity) - severityRank(b.severity);
+  if (bySeverity !== 0) return bySeverity > 0;
+  if (a.rank_score !== b.rank_score) return a.rank_score > b.rank_score;
+  const byBucket = Date.parse(a.bucket.end) - Date.parse(b.bucket.end);
+  if (byBucket !== 0) return byBucket > 0;
+  return a.detector.id < b.detector.id;
+}
 
 function mergeEvidence(previous: readonly Evidence[], incoming: readonly Evidence[]): Evidence[] {
   const byId = new Map<string, Evidence>();
@@ -33,12 +83,30 @@ function mergeEvidence(previous: readonly Evidence[], incoming: readonly Evidenc
   return all.slice(Math.max(0, all.length - MAX_EVIDENCE));
 }
 
-function revisionEntry(alert: Alert, at: number, reason: AlertRevision['reason']): AlertRevision {
-  return { revision: alert.revision, at: iso(at), reason, status: alert.status, severity: alert.severity, countries: [...alert.countries], partners: [...alert.partners] };
+/** Adds the signal's detector to the episode's list; `joined` when it was not there yet. */
+function mergeDetectors(list: readonly AlertDetector[], signal: Signal): { detectors: Alert['detectors']; joined: boolean } {
+  const current = list.find((d) => d.id === signal.detector.id);
+  if (!current) {
+    const added: AlertDetector = { id: signal.detector.id, version: signal.detector.version, buckets: 1, last_bucket_end: signal.bucket.end, severity: signal.severity };
+    return { detectors: [...list, added].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, MAX_DETECTORS) as Alert['detectors'], joined: true };
+  }
+  const newer = Date.parse(signal.bucket.end) > Date.parse(current.last_bucket_end);
+  const updated: AlertDetector = {
+    id: current.id,
+    version: newer ? signal.detector.version : current.version,
+    buckets: current.buckets + (newer ? 1 : 0),
+    last_bucket_end: newer ? signal.bucket.end : current.last_bucket_end,
+    severity: severityRank(signal.severity) > severityRank(current.severity) ? signal.severity : current.severity,
+  };
+  return { detectors: list.map((d) => (d.id === current.id ? updated : d)) as Alert['detectors'], joined: false };
 }
 
-function pushTransition(alert: Alert, at: number): Alert['flapping'] {
-  const transitions = [...alert.flapping.transitions, iso(at)].slice(-MAX_TRANSITIONS) as Alert['flapping']['transitions'];
+function revisionEntry(alert: Alert, at: number, eventTime: number, reason: AlertRevision['reason']): AlertRevision {
+  return { revision: alert.revision, at: iso(at), event_time: iso(eventTime), reason, status: alert.status, severity: alert.severity, countries: [...alert.countries], partners: [...alert.partners] };
+}
+
+function pushTransition(alert: Alert, eventTime: number): Alert['flapping'] {
+  const transitions = [...alert.flapping.transitions, iso(eventTime)].slice(-MAX_TRANSITIONS) as Alert['flapping']['transitions'];
   return { ...alert.flapping, transitions };
 }
 
@@ -51,8 +119,11 @@ function schedule(alert: Alert, now: number, cfg: LifecycleConfig): Alert['notif
   return { ...n, pending_revision: alert.revision, due_at: due };
 }
 
-function signalStats(signal: Signal): Pick<Alert, 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score'> {
+/** The statistics an alert shows: those of its strongest signal. */
+function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score'> & Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
   return {
+    detector: signal.detector,
+    severity: signal.severity,
     observed: signal.observed,
     expected: signal.expected ?? null,
     upperbound: signal.upperbound ?? null,
@@ -61,155 +132,172 @@ function signalStats(signal: Signal): Pick<Alert, 'observed' | 'expected' | 'upp
     q_value: signal.q_value ?? null,
     bucket: signal.bucket,
     rank_score: signal.rank_score,
-  };
-}
-
-function optionalFromSignal(signal: Signal): Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
-  return {
     ...(signal.summary ? { summary: signal.summary } : {}),
     ...(signal.terms ? { terms: signal.terms } : {}),
     ...(signal.first_reported ? { first_reported: signal.first_reported } : {}),
   };
 }
 
-export function alertIdOfSignal(signal: Signal): string {
-  return alertIdFor(signal.detector.id, signal.dimension.type, signal.dimension.key);
+function lastSignalOf(signal: Signal, ctx: SignalContext): Alert['last_signal'] {
+  return { id: signal.id, received_at: iso(ctx.now), bucket_end: signal.bucket.end, ...(ctx.origin ? { origin: ctx.origin } : {}) };
 }
 
-export function applySignal(previous: Alert | undefined, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig): ApplyResult {
-  const now = ctx.now;
-  const lastSignal = { id: signal.id, received_at: iso(now), bucket_end: signal.bucket.end, ...(ctx.origin ? { origin: ctx.origin } : {}) };
-  const evidenceTotal = (merged: Evidence[]): number => merged.length + Math.max(0, signal.evidence_total - signal.evidence.length);
+const evidenceTotal = (merged: Evidence[], signal: Signal): number => merged.length + Math.max(0, signal.evidence_total - signal.evidence.length);
 
+/** A new alert, or a new episode of a resolved one (same id). */
+function openEpisode(previous: Alert | undefined, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig): ApplyResult {
+  const now = ctx.now;
+  const opened = Date.parse(signal.bucket.start);
+  const evidence = mergeEvidence([], signal.evidence);
+  const fresh = {
+    ...evidenceOf(signal),
+    produced_at: iso(now),
+    status: 'open' as const,
+    detectors: mergeDetectors([], signal).detectors,
+    event_time: { opened: iso(opened) },
+    countries: union([], signal.countries),
+    partners: union([], signal.partners),
+    evidence,
+    evidence_total: evidenceTotal(evidence, signal),
+    opened_at: iso(now),
+    updated_at: iso(now),
+    last_signal: lastSignalOf(signal, ctx),
+  };
   if (!previous) {
-    const evidence = mergeEvidence([], signal.evidence);
     const alert: Alert = {
       id: alertIdOfSignal(signal),
       type: 'alert',
       schema_version: 1,
-      produced_at: iso(now),
       source: ctx.source,
       revision: 1,
       episode: 1,
-      status: 'open',
-      detector: signal.detector,
       dimension: signal.dimension,
-      severity: signal.severity,
-      ...signalStats(signal),
-      ...optionalFromSignal(signal),
-      countries: union([], signal.countries),
-      partners: union([], signal.partners),
-      evidence,
-      evidence_total: evidenceTotal(evidence),
-      opened_at: iso(now),
-      updated_at: iso(now),
-      last_signal: lastSignal,
+      ...fresh,
       signals_seen: 1,
       history: [],
       notify: { pending_revision: null, due_at: null, last_revision: null, last_status: null, last_at: null, repeat: 0 },
-      flapping: { active: false, transitions: [iso(now)] as Alert['flapping']['transitions'] },
+      flapping: { active: false, transitions: [iso(opened)] as Alert['flapping']['transitions'] },
       desk: { actions: [] },
     };
-    alert.history = [revisionEntry(alert, now, 'opened')];
+    alert.history = [revisionEntry(alert, now, opened, 'opened')];
     alert.notify = schedule(alert, now, cfg);
     return { alert, revised: true, reason: 'opened' };
   }
+  // The previous episode's optional fields must not leak into this one.
+  const { resolved_at: _r, summary: _s, terms: _t, first_reported: _f, ...rest } = previous;
+  const alert: Alert = { ...rest, ...fresh, revision: previous.revision + 1, episode: previous.episode + 1, signals_seen: previous.signals_seen + 1 };
+  alert.flapping = pushTransition(previous, opened);
+  alert.flapping.active = isFlapping(alert.flapping.transitions, opened, bucketLengthMs(alert), cfg);
+  alert.history = [...previous.history, revisionEntry(alert, now, opened, 'reopened')].slice(-MAX_HISTORY);
+  alert.notify = schedule(alert, now, cfg);
+  return { alert, revised: true, reason: 'reopened' };
+}
 
-  const newer = Date.parse(signal.bucket.end) > Date.parse(previous.last_signal.bucket_end);
-  const sameBucket = signal.bucket.end === previous.last_signal.bucket_end;
+/** A signal that cannot change the episode (late, replayed, or in the cool-down) is still counted and its detector listed. */
+function recordOnly(previous: Alert, signal: Signal, ctx: SignalContext, listDetector: boolean): ApplyResult {
+  const alert: Alert = {
+    ...previous,
+    produced_at: iso(ctx.now),
+    signals_seen: previous.signals_seen + 1,
+    ...(listDetector ? { detectors: mergeDetectors(previous.detectors, signal).detectors } : {}),
+  };
+  return { alert, revised: false, reason: null };
+}
 
-  if (previous.status === 'resolved') {
-    // A late or replayed signal from the episode that is over does not reopen it.
-    if (!newer) return { alert: previous, revised: false, reason: null };
-    const { resolved_at: _r, ...rest } = previous;
-    const evidence = mergeEvidence([], signal.evidence);
-    const alert: Alert = {
-      ...rest,
-      ...signalStats(signal),
-      ...optionalFromSignal(signal),
-      produced_at: iso(now),
-      revision: previous.revision + 1,
-      episode: previous.episode + 1,
-      status: 'open',
-      severity: signal.severity,
-      countries: union([], signal.countries),
-      partners: union([], signal.partners),
-      evidence,
-      evidence_total: evidenceTotal(evidence),
-      opened_at: iso(now),
-      updated_at: iso(now),
-      last_signal: lastSignal,
-      signals_seen: previous.signals_seen + 1,
-      flapping: pushTransition(previous, now),
-    };
-    alert.flapping.active = isFlapping(alert.flapping.transitions, now, cfg);
-    alert.history = [...previous.history, revisionEntry(alert, now, 'reopened')].slice(-MAX_HISTORY);
-    alert.notify = schedule(alert, now, cfg);
-    return { alert, revised: true, reason: 'reopened' };
-  }
-
+/** Adds a signal to the open episode; a revision only when the severity rises, a country joins or a detector joins. */
+function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig): ApplyResult {
+  const now = ctx.now;
   const evidence = mergeEvidence(previous.evidence, signal.evidence);
   const countries = union(previous.countries, signal.countries);
   const partners = union(previous.partners, signal.partners);
-  // Late signals (older bucket) widen the basis but do not set the current severity.
-  const current = newer || sameBucket;
-  const severity = current ? signal.severity : previous.severity;
-  const scopeChanged = countries.length !== previous.countries.length || partners.length !== previous.partners.length;
-  const severityChanged = severity !== previous.severity;
+  const { detectors, joined } = mergeDetectors(previous.detectors, signal);
+  const newest = Date.parse(signal.bucket.end) >= Date.parse(previous.last_signal.bucket_end);
+  // The alert shows the strongest evidence of the episode; weaker later buckets do not lower it.
+  const takeSignal = stronger(signal, previous);
+  const { summary: _s, terms: _t, first_reported: _f, ...withoutOptional } = previous;
   const alert: Alert = {
-    ...previous,
-    ...(current ? { ...signalStats(signal), ...optionalFromSignal(signal) } : {}),
+    ...(takeSignal ? { ...withoutOptional, ...evidenceOf(signal) } : previous),
     produced_at: iso(now),
-    severity,
     countries,
     partners,
+    detectors,
     evidence,
-    evidence_total: Math.max(previous.evidence_total, evidenceTotal(evidence)),
+    evidence_total: Math.max(previous.evidence_total, evidenceTotal(evidence, signal)),
     updated_at: iso(now),
-    last_signal: current ? lastSignal : previous.last_signal,
+    last_signal: newest ? lastSignalOf(signal, ctx) : previous.last_signal,
     signals_seen: previous.signals_seen + 1,
   };
-  if (!scopeChanged && !severityChanged) return { alert, revised: false, reason: null };
-  const reason = severityChanged ? 'severity' : 'scope';
+  const reason: AlertRevision['reason'] | null =
+    severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : null;
+  if (reason === null) return { alert, revised: false, reason: null };
   alert.revision = previous.revision + 1;
-  alert.history = [...previous.history, revisionEntry(alert, now, reason)].slice(-MAX_HISTORY);
+  alert.history = [...previous.history, revisionEntry(alert, now, Date.parse(signal.bucket.start), reason)].slice(-MAX_HISTORY);
   alert.notify = schedule(alert, now, cfg);
   return { alert, revised: true, reason };
 }
 
-export function bucketLengthMs(alert: Alert): number {
-  return Math.max(1, Date.parse(alert.bucket.end) - Date.parse(alert.bucket.start));
+export function applySignal(previous: Alert | undefined, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig): ApplyResult {
+  if (!previous) return openEpisode(undefined, signal, ctx, cfg);
+  const bucketStart = Date.parse(signal.bucket.start);
+
+  if (previous.status === 'resolved') {
+    // Late signals of the finished episode and signals in the cool-down do not reopen it.
+    if (bucketStart < cooldownEnd(previous, cfg)) return recordOnly(previous, signal, ctx, true);
+    return openEpisode(previous, signal, ctx, cfg);
+  }
+
+  // The quiet span ended before this signal's bucket: the episode is over in event
+  // time even if no other signal said so yet. Resolve it there, then apply.
+  const quietEnd = quietSpanEnd(previous, cfg);
+  if (bucketStart >= quietEnd) {
+    const resolved = resolveAt(previous, ctx.now, quietEnd, cfg);
+    const next = applySignal(resolved, signal, ctx, cfg);
+    return next.revised ? next : { alert: next.alert, revised: true, reason: 'resolved' };
+  }
+  const opened = Date.parse(previous.event_time.opened);
+  if (bucketStart < opened) {
+    // A late signal just before the episode began would have been part of it in
+    // order: it moves the start back. An older one belongs to an earlier episode.
+    if (bucketStart < opened - cfg.resolveAfterBuckets * bucketLengthMs(previous)) return recordOnly(previous, signal, ctx, false);
+    const result = continueEpisode(previous, signal, ctx, cfg);
+    return { ...result, alert: { ...result.alert, event_time: { ...result.alert.event_time, opened: iso(bucketStart) } } };
+  }
+  return continueEpisode(previous, signal, ctx, cfg);
 }
 
-export function isFlapping(transitions: readonly string[], now: number, cfg: LifecycleConfig): boolean {
-  return transitions.filter((t) => now - Date.parse(t) <= cfg.flapWindowMs).length >= cfg.flapThreshold;
+export function isFlapping(transitions: readonly string[], eventNow: number, bucketMs: number, cfg: LifecycleConfig): boolean {
+  const window = cfg.flapWindowBuckets * bucketMs;
+  return transitions.filter((t) => eventNow - Date.parse(t) <= window).length >= cfg.flapThreshold;
 }
 
-/**
- * Resolves an open alert whose signal stayed quiet for `resolveAfterBuckets`
- * buckets: in event time (the newest bucket end seen on any signal of the same
- * granularity, `watermarkMs`) or on the wall clock, whichever comes first.
- */
-export function resolveIfQuiet(alert: Alert, now: number, watermarkMs: number | undefined, cfg: LifecycleConfig): Alert | null {
-  if (alert.status !== 'open') return null;
-  const quietFor = cfg.resolveAfterBuckets * bucketLengthMs(alert);
-  const lastBucketEnd = Date.parse(alert.last_signal.bucket_end);
-  const eventTimeQuiet = watermarkMs !== undefined && watermarkMs >= lastBucketEnd + quietFor;
-  const wallClockQuiet = now - Date.parse(alert.last_signal.received_at) >= quietFor;
-  if (!eventTimeQuiet && !wallClockQuiet) return null;
+function resolveAt(alert: Alert, now: number, eventTime: number, cfg: LifecycleConfig): Alert {
   const resolved: Alert = {
     ...alert,
     produced_at: iso(now),
     status: 'resolved',
     resolved_at: iso(now),
     updated_at: iso(now),
+    event_time: { ...alert.event_time, resolved: iso(eventTime) },
     revision: alert.revision + 1,
-    flapping: pushTransition(alert, now),
+    flapping: pushTransition(alert, eventTime),
   };
-  resolved.flapping.active = isFlapping(resolved.flapping.transitions, now, cfg);
-  resolved.history = [...alert.history, revisionEntry(resolved, now, 'resolved')].slice(-MAX_HISTORY);
+  resolved.flapping.active = isFlapping(resolved.flapping.transitions, eventTime, bucketLengthMs(alert), cfg);
+  resolved.history = [...alert.history, revisionEntry(resolved, now, eventTime, 'resolved')].slice(-MAX_HISTORY);
   resolved.notify = schedule(resolved, now, cfg);
   return resolved;
+}
+
+/**
+ * Resolves an open alert once event time has passed its quiet span. `eventNow`
+ * is how far event time is complete: the start of the newest bucket seen on any
+ * signal of the alert's granularity (that bucket's own signals may still be
+ * coming; every bucket before it is closed). The resolution is dated at the end
+ * of the quiet span, whenever it is noticed.
+ */
+export function resolveIfQuiet(alert: Alert, now: number, eventNow: number | undefined, cfg: LifecycleConfig): Alert | null {
+  if (alert.status !== 'open' || eventNow === undefined) return null;
+  const quietEnd = quietSpanEnd(alert, cfg);
+  return eventNow >= quietEnd ? resolveAt(alert, now, quietEnd, cfg) : null;
 }
 
 export type EventType = 'alert.opened' | 'alert.updated' | 'alert.resolved';
@@ -224,13 +312,14 @@ export interface NotificationPlan {
 /**
  * What the alert's notification state does at `now`: send the pending revision
  * once its due time passed (unless held by flapping or a silence), or repeat an
- * unchanged open alert after the repeat interval. `heldBy` names a silence that
- * currently matches the alert, if any.
+ * unchanged open alert after the repeat interval. `eventNow` is the bucket time
+ * of the alert's granularity (flapping is judged in it); `heldBy` names a
+ * silence that currently matches the alert, if any.
  */
-export function planNotification(alert: Alert, now: number, heldBy: string | null, cfg: LifecycleConfig): NotificationPlan {
+export function planNotification(alert: Alert, now: number, eventNow: number | undefined, heldBy: string | null, cfg: LifecycleConfig): NotificationPlan {
   let a = alert;
   let changed = false;
-  const flapping = isFlapping(a.flapping.transitions, now, cfg);
+  const flapping = isFlapping(a.flapping.transitions, eventNow ?? Date.parse(a.last_signal.bucket_end), bucketLengthMs(a), cfg);
   if (flapping !== a.flapping.active) {
     a = { ...a, flapping: { ...a.flapping, active: flapping } };
     changed = true;
@@ -273,4 +362,20 @@ export function planNotification(alert: Alert, now: number, heldBy: string | nul
   }
   if (!hold) setHold(null);
   return { alert: a, send: null, changed };
+}
+
+/**
+ * An alert record written before alerts were grouped (one per detector, no
+ * detector list or event times) in the current shape, so a restart keeps it: it
+ * resolves by event time like any other and new signals go to the grouped alerts.
+ */
+export function upgradeLegacyAlert(record: Record<string, unknown>): Record<string, unknown> {
+  if (record['type'] !== 'alert' || record['detectors'] !== undefined) return record;
+  const detector = record['detector'] as Alert['detector'] | undefined;
+  const bucket = record['bucket'] as Alert['bucket'] | undefined;
+  const last = record['last_signal'] as Alert['last_signal'] | undefined;
+  if (!detector || !bucket || !last) return record;
+  const detectors: Alert['detectors'] = [{ id: detector.id, version: detector.version, buckets: 1, last_bucket_end: last.bucket_end, severity: record['severity'] as Alert['severity'] }];
+  const eventTime: Alert['event_time'] = { opened: bucket.start, ...(record['status'] === 'resolved' ? { resolved: last.bucket_end } : {}) };
+  return { ...record, detectors, event_time: eventTime };
 }

@@ -5,11 +5,11 @@ import { AlertError } from '../errors';
 
 export const MATCHER_LABELS = ['alert_id', 'detector', 'detector_kind', 'dimension_type', 'dimension_key', 'severity', 'status', 'country'] as const;
 
-/** Label values of an alert; `country` is multi-valued. */
+/** Label values of an alert; `country` and `detector` (every detector of the episode) are multi-valued. */
 export function alertLabels(alert: Alert): Record<(typeof MATCHER_LABELS)[number], string[]> {
   return {
     alert_id: [alert.id],
-    detector: [alert.detector.id],
+    detector: alert.detectors.map((d) => d.id),
     detector_kind: [alert.detector.kind],
     dimension_type: [alert.dimension.type],
     dimension_key: [alert.dimension.key],

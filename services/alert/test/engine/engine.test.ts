@@ -1,5 +1,5 @@
 import { createMemoryBus, decodeJson, encodeEvent, silentLogger, type AlertAction, type Bus } from '@tocsin/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildAlert } from '../../src/app';
 import { generateSecret } from '../../src/delivery/signing';
 import { matcherSelects } from '../../src/engine/silences';
@@ -43,6 +43,47 @@ describe('AlertEngine', () => {
     expect(app.engine.list({ label: 'true_positive', acknowledged: true }).total).toBe(1);
     expect(app.engine.list({ country: 'FR' }).total).toBe(0);
     await expect(app.engine.label('al_000000000000000000000000', { actor: 'x', label: 'false_positive' })).rejects.toSatisfy((e) => isAlertError(e, 'ALERT_NOT_FOUND'));
+  });
+
+  it('EARS C1 and C2 firing on one dimension yield one alert, and one webhook, naming both', async () => {
+    const secret = generateSecret();
+    const receiver = await startReceiver({ secrets: () => [secret] });
+    const { app, bus } = await startTestApp({ overrides: { lifecycle: { groupWaitMs: 300 } } });
+    await app.subscriptions.create(admin, { agency: 'nl-police', agency_country: 'NL', endpoint_url: receiver.url, secret });
+    await publish(bus, makeSignal({ detector: 'ears-c1', severity: 'medium', rankScore: 22 }));
+    await publish(bus, makeSignal({ detector: 'ears-c2', severity: 'high', rankScore: 33 }));
+    await eventually(() => app.engine.stats().signals_applied === 2, 'both signals applied');
+    const { alerts } = app.engine.list();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.detectors.map((d) => d.id)).toEqual(['ears-c1', 'ears-c2']);
+    expect(alerts[0]).toMatchObject({ detector: { id: 'ears-c2' }, severity: 'high' });
+    expect(app.engine.list({ detector: 'ears-c1' }).total).toBe(1);
+    await eventually(() => receiver.received().length === 1, 'one webhook');
+    const body = JSON.parse(receiver.received()[0]!.body) as { type: string; data: { alert: { detectors: string[]; alert_id: string } } };
+    expect(body.type).toBe('alert.opened');
+    expect(body.data.alert).toMatchObject({ alert_id: alerts[0]!.id, detectors: ['ears-c1', 'ears-c2'] });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received()).toHaveLength(1);
+  });
+
+  it('opens and resolves in event time: weeks of wall clock do not resolve an alert, quiet buckets do', async () => {
+    const bus = createMemoryBus({ defaultPartitions: 3, maxRetryDelayMs: 100 });
+    let wall = Date.parse('2026-11-21T08:00:00Z');
+    const app = buildAlert({ bus, config: testConfig(), logger: silentLogger(), clock: () => wall });
+    await app.start();
+    onTestFinished(() => app.stop());
+    const other = { dimensionKey: 'DE>PL|land', attributes: { origin: 'DE', destination: 'PL', modality: 'land' } } as const;
+    await publish(bus, makeSignal({ day: '2026-11-02' }));
+    const alert = await eventually(() => app.engine.list().alerts[0], 'an alert');
+    wall += 30 * 86_400_000;
+    await publish(bus, makeSignal({ day: '2026-11-03', ...other }));
+    await eventually(() => app.engine.stats().signals_applied === 2, 'second signal');
+    await new Promise((r) => setTimeout(r, 1_100)); // a full scan of the engine's timer
+    expect(app.engine.get(alert.id).status).toBe('open');
+    // Days 3 and 4 quiet (N = 2): a signal of day 5 elsewhere closes the quiet span.
+    await publish(bus, makeSignal({ day: '2026-11-05', ...other }));
+    await eventually(() => app.engine.get(alert.id).status === 'resolved', 'resolved in event time');
+    expect(app.engine.get(alert.id).event_time).toEqual({ opened: '2026-11-02T00:00:00.000Z', resolved: '2026-11-05T00:00:00.000Z' });
   });
 
   it('restores alerts, desk state and silences after a restart', async () => {

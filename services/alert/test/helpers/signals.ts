@@ -11,8 +11,10 @@ export interface SignalSpec {
   dimensionType?: string;
   dimensionKey?: string;
   attributes?: Signal['dimension']['attributes'];
-  /** Bucket start day, e.g. '2026-11-20'. */
+  /** Bucket start day, e.g. '2026-11-20' (a Monday for week buckets). */
   day?: string;
+  granularity?: 'day' | 'week';
+  rankScore?: number;
   severity?: Signal['severity'];
   evidence?: Evidence[];
   observed?: number;
@@ -40,20 +42,21 @@ export function evidence(partner: string, country: string, n: number, handling: 
 export function makeSignal(spec: SignalSpec = {}): Signal {
   const day = spec.day ?? '2026-11-20';
   const start = `${day}T00:00:00Z`;
-  const end = new Date(Date.parse(start) + 86_400_000).toISOString().replace('.000Z', 'Z');
+  const granularity = spec.granularity ?? 'day';
+  const end = new Date(Date.parse(start) + (granularity === 'week' ? 7 : 1) * 86_400_000).toISOString().replace('.000Z', 'Z');
   const detector = spec.detector ?? 'ears-c2';
   const dimensionType = spec.dimensionType ?? 'route';
   const dimensionKey = spec.dimensionKey ?? 'CO>DO>NL|sea';
   const ev = spec.evidence ?? [evidence('nl-police', 'NL', 1), evidence('be-customs', 'BE', 2)];
   const signal: Signal = {
-    id: `${detector}|${dimensionType}|${dimensionKey}|${start}`,
+    id: `${detector}|${dimensionType}|${dimensionKey}|${start}${granularity === 'week' ? '/P1W' : ''}`,
     type: 'signal',
     schema_version: 1,
     produced_at: end,
     source: 'detect/test',
     detector: { id: detector, version: '1', kind: spec.kind ?? 'count' },
     dimension: { type: dimensionType, key: dimensionKey, attributes: spec.attributes ?? { origin: 'CO', transit: ['DO'], destination: 'NL', modality: 'sea' } },
-    bucket: { granularity: 'day', start, end },
+    bucket: { granularity, start, end },
     observed: spec.observed ?? ev.length,
     expected: 0.4,
     upperbound: 1.2,
@@ -61,7 +64,7 @@ export function makeSignal(spec: SignalSpec = {}): Signal {
     p_value: 0.004,
     q_value: 0.02,
     severity: spec.severity ?? 'high',
-    rank_score: 7.5,
+    rank_score: spec.rankScore ?? 7.5,
     summary: spec.summary ?? 'Surge on CO>DO>NL by sea',
     countries: [...new Set(ev.flatMap((e) => [e.country, ...(e.route ? [e.route.origin, e.route.destination, ...e.route.transit] : [])]))].sort(),
     partners: [...new Set(ev.map((e) => e.partner))].sort(),

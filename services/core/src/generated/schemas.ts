@@ -247,7 +247,7 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface Alert {
   /**
-   * al_<hex>, a hash of (detector id, dimension type, dimension key): the same pair always maps to the same alert.
+   * al_<hex>, a hash of (detector kind, dimension type, dimension key, bucket granularity): the same group always maps to the same alert.
    */
   id: string;
   type: 'alert';
@@ -258,7 +258,7 @@ export interface Alert {
   produced_at: string;
   source: string;
   /**
-   * Incremented when status, severity or scope (countries, partners) changes.
+   * Incremented when the status changes, the severity rises, a country joins or a detector joins.
    */
   revision: number;
   /**
@@ -267,6 +267,14 @@ export interface Alert {
   episode: number;
   status: 'open' | 'resolved';
   detector: Detector;
+  /**
+   * Every detector that fired in this episode, by id.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  detectors: [AlertDetector, ...AlertDetector[]];
+  event_time: AlertEventTime;
   dimension: Dimension;
   severity: Severity;
   rank_score: number;
@@ -330,7 +338,7 @@ export interface Alert {
   flapping: {
     active: boolean;
     /**
-     * Times of recent open/resolve transitions (latest 20).
+     * Event (bucket) times of recent open/resolve transitions (latest 20).
      *
      * @maxItems 20
      *
@@ -509,6 +517,34 @@ export interface Detector {
   id: string;
   version: string;
   kind: 'count' | 'novelty' | 'terms' | 'spread' | 'displacement';
+}
+
+export interface AlertDetector {
+  id: string;
+  version: string;
+  /**
+   * Buckets in which it fired, counted in arrival order (a replay, or a late signal of an older bucket, adds none).
+   */
+  buckets: number;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  last_bucket_end: string;
+  /**
+   * Its strongest signal's severity.
+   */
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+}
+
+export interface AlertEventTime {
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  opened: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  resolved?: string;
 }
 
 export interface Dimension {
@@ -739,7 +775,11 @@ export interface AlertRevision {
    * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
    */
   at: string;
-  reason: 'opened' | 'reopened' | 'severity' | 'scope' | 'resolved';
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  event_time?: string;
+  reason: 'opened' | 'reopened' | 'severity' | 'scope' | 'detectors' | 'resolved';
   status: 'open' | 'resolved';
   severity: Severity;
   /**

@@ -37,6 +37,8 @@ export interface AlertView {
   revision: number | null;
   status: 'open' | 'resolved' | null;
   detector: { id: string; kind: string; version: string };
+  /** Every detector that fired in the alert's episode (a signal: its own); detector ids say nothing about incidents. */
+  detectors: string[];
   dimension: { type: string; key: string; attributes: Record<string, unknown> };
   severity: string;
   rank_score: number;
@@ -172,6 +174,7 @@ export function viewFor(finding: Finding, subscriber: Subscriber): ViewResult {
     revision: isAlert ? viewerRevisions(finding, [...countries]).revision : null,
     status: isAlert ? finding.status : null,
     detector: { id: finding.detector.id, kind: finding.detector.kind, version: finding.detector.version },
+    detectors: isAlert ? finding.detectors.map((d) => d.id) : [finding.detector.id],
     dimension: { type: finding.dimension.type, key: finding.dimension.key, attributes: structuredClone(attributes) },
     severity: finding.severity,
     rank_score: finding.rank_score,

@@ -144,6 +144,12 @@ function deskText(desk) {
 }
 
 /** Admin keys get the stored record (partners named); agencies the shared view (rests_on). */
+// An alert lists every detector of its episode (admin: objects, agency views: ids); older records only one.
+function detectorNames(a) {
+  const list = a.detectors || [a.detector];
+  return list.map((d) => (typeof d === 'string' ? d : d.id)).join(', ');
+}
+
 function restsOn(entry) {
   const a = entry.alert;
   if (entry.level === 'admin') return (a.partners || []).join(' ');
@@ -197,7 +203,7 @@ async function pollAlerts() {
       actions.textContent = 'admin key needed';
       actions.classList.add('muted');
     }
-    tr.append(sev, cell(a.status), cell(a.detector.id), cell(`${a.dimension.type}: ${a.dimension.key}`), cell((a.countries || []).join(' ')),
+    tr.append(sev, cell(a.status), cell(detectorNames(a)), cell(`${a.dimension.type}: ${a.dimension.key}`), cell((a.countries || []).join(' ')),
       cell(restsOn(entry)), cell(entry.updated_at.slice(0, 16).replace('T', ' ')), cell(deskText(entry.desk)), actions);
     body.append(tr);
   }

@@ -15,8 +15,19 @@ export interface TrendTruth {
   /** YYYY-MM-DD, end inclusive. */
   start: string;
   end: string;
+  /** Nominal factor on the streams the trend acts on. */
   multiplier: number | null;
+  /** Expected ratio on the trend's own key (what the detectors score), from the simulator's intensity model; null for a novelty. */
+  key_multiplier: number | null;
+  /** Expected incidents per day on the key without the trend, over its plateau. */
+  key_baseline_per_day: number;
 }
+
+/** A trend of at least `min` times its key's expected count without it (the key-level ratio, not the nominal factor). */
+export const atLeastOnKey = (min: number) => (t: TrendTruth): boolean => t.key_multiplier !== null && t.key_multiplier >= min;
+
+/** A count trend weaker than `min` on its key (reported beside the scored ones, not scored). */
+export const weakerOnKey = (min: number) => (t: TrendTruth): boolean => t.key_multiplier !== null && t.key_multiplier < min;
 
 export interface DetectorScore {
   detector: string;
@@ -45,7 +56,7 @@ export interface EvaluationOptions {
 const ROUTE_ATTRS = ['origin', 'destination', 'modality'] as const;
 
 /** True when a signal's dimension overlaps the trend's: every attribute both name agrees, and they share at least one. */
-export function overlaps(signal: Signal, trend: TrendTruth): boolean {
+export function overlaps(signal: { dimension: { attributes: object } }, trend: TrendTruth): boolean {
   const a = signal.dimension.attributes as Record<string, unknown>;
   const t = trend.dimension.attributes;
   let shared = 0;

@@ -2,8 +2,9 @@
 // incidents a day (routes with 0–10 a week), random new routes from nothing at 1–5 a week
 // and random surges on series of at least one a week, the default configuration. New
 // routes must be flagged within 30 days, the whole configuration must stay under one false
-// alarm per key-year, and the >= 3x surges it misses are the ones whose realised counts
-// barely rose (see docs/detect.md "Sparse series").
+// alarm per key-year. A trend is ">= 3x" by its expected ratio on the key the detectors
+// score (the simulator's key_multiplier), not by the factor applied to the streams it acts
+// on; the ones still missed are genuine 3x trends (see docs/detect.md "Sparse series").
 import { describe, expect, it } from 'vitest';
 import { runSparseScenario, SPARSE_SCENARIO } from '../../bench/detection';
 
@@ -12,7 +13,10 @@ describe('detection on sparse series (default configuration)', () => {
     const result = runSparseScenario({ seed: 7, days: 760, print: () => {} });
     const any = result.evaluation.rows.at(-1)!;
     expect(any.detector).toBe('any');
-    expect(any.trends).toBeGreaterThanOrEqual(25);
+    // 9 new routes and 16 trends of >= 3x on their key (29 by the nominal factor: 4 surges
+    // share their key with a new route's traffic and are weaker there, reported apart).
+    expect(any.trends).toBe(25);
+    expect(result.weaker.rows.at(-1)!.trends).toBe(17);
     expect(any.falseAlarmsPerKeyYear).toBeLessThanOrEqual(SPARSE_SCENARIO.maxFalseAlarmsPerKeyYear);
     expect(result.evaluation.missed.filter((id) => id.startsWith('new-route'))).toEqual([]);
     expect(any.flagged / any.trends).toBeGreaterThanOrEqual(0.85);
