@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ProvisionError } from './errors';
-import { ensureKafkaLibs } from './kafka-libs';
+import { cacheDir } from './cache';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaLibs } from './kafka-libs';
 import { LOOPBACK, freeLoopbackPorts } from './ports';
 import { outputTail, runCommand } from './run-command';
 import { startServerProcess, waitForReady } from './server-process';
@@ -211,4 +212,19 @@ async function groupCoordinatorAnswers(brokers: string, timeoutMs = 2_000): Prom
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The brokers a benchmark runs against: `brokers`, else KAFKA_BROKERS, else a single-node
+ * broker started for this run (stop() stops it; a no-op for brokers given from outside).
+ */
+export async function benchBrokers(
+  brokers: string | undefined,
+  print: (line: string) => void,
+): Promise<{ brokers: string; startedForRun: boolean; stop: () => Promise<void> }> {
+  const given = brokers ?? process.env['KAFKA_BROKERS'];
+  if (given) return { brokers: given, startedForRun: false, stop: async () => {} };
+  print('KAFKA_BROKERS is not set: starting a broker for this run (scripts/provision/kafka.ts)');
+  const server = await startKafka({ cacheRoot: cacheDir(), version: DEFAULT_KAFKA_VERSION, log: (line) => print(`  ${line}`) });
+  return { brokers: server.address, startedForRun: true, stop: () => server.stop() };
 }

@@ -5,9 +5,7 @@
 // Kafka is the one in KAFKA_BROKERS, else a throw-away broker started by scripts/provision.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { cacheDir } from '../../../scripts/provision/cache';
-import { startKafka } from '../../../scripts/provision/kafka';
-import { DEFAULT_KAFKA_VERSION } from '../../../scripts/provision/kafka-libs';
+import { benchBrokers } from '../../../scripts/provision/kafka';
 import { createKafkaBus, silentLogger, splitUnderLimits, type OutgoingMessage } from '../src/index';
 
 export interface ProduceBenchOptions {
@@ -38,14 +36,8 @@ export async function runProduceBench(options: ProduceBenchOptions = {}): Promis
   const records: OutgoingMessage[] = Array.from({ length: count }, (_, i) => ({ key: `dim|key-${i % 500}`, value: `${i}:`.padEnd(valueBytes, 'x') }));
   const sends = Array.from({ length: Math.ceil(count / perSend) }, (_, i) => records.slice(i * perSend, (i + 1) * perSend));
 
-  let brokers = options.brokers ?? process.env['KAFKA_BROKERS'];
-  let stopBroker: (() => Promise<void>) | undefined;
-  if (!brokers) {
-    print('KAFKA_BROKERS is not set: starting a broker for this run (scripts/provision/kafka.ts)');
-    const server = await startKafka({ cacheRoot: cacheDir(), version: DEFAULT_KAFKA_VERSION, log: (line) => print(`  ${line}`) });
-    brokers = server.address;
-    stopBroker = () => server.stop();
-  }
+  const broker = await benchBrokers(options.brokers, print);
+  const brokers = broker.brokers;
   const kafka = new Kafka({ clientId: 'produce-bench', brokers: [brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -91,7 +83,7 @@ export async function runProduceBench(options: ProduceBenchOptions = {}): Promis
   } finally {
     await admin.deleteTopics({ topics }).catch(() => {});
     await admin.disconnect();
-    await stopBroker?.();
+    await broker.stop();
   }
   const bareRuns = runs.filter((r) => r.label.startsWith('bare'));
   const baseline = bareRuns.reduce((sum, r) => sum + r.seconds, 0) / bareRuns.length;

@@ -9,9 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { compileValidator, createKafkaBus, loadTaxonomy, silentLogger, type BusMessage, type Incident, type PartnerConfig } from '@tocsin/core';
 import { createScenario } from '@tocsin/simulator';
 import { Kafka, logLevel } from 'kafkajs';
-import { cacheDir } from '../../../scripts/provision/cache';
-import { startKafka } from '../../../scripts/provision/kafka';
-import { DEFAULT_KAFKA_VERSION } from '../../../scripts/provision/kafka-libs';
+import { benchBrokers } from '../../../scripts/provision/kafka';
 import { buildIngest } from '../src/app';
 import { ingestConfig, type IngestConfig } from '../src/config';
 import { DedupeStore } from '../src/dedupe';
@@ -326,17 +324,11 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   }
 
   if (!options.skipKafka) {
-    let brokers = options.brokers ?? process.env['KAFKA_BROKERS'];
-    let stopBroker: (() => Promise<void>) | undefined;
-    if (!brokers) {
-      print('KAFKA_BROKERS is not set: starting a broker for this run (scripts/provision/kafka.ts)');
-      const server = await startKafka({ cacheRoot: cacheDir(), version: DEFAULT_KAFKA_VERSION, log: (line) => print(`  ${line}`) });
-      brokers = server.address;
-      stopBroker = () => server.stop();
-    }
+    const broker = await benchBrokers(options.brokers, print);
+    const brokers = broker.brokers;
     try {
       const figures = await kafkaBench(brokers, samples.slice(0, kafkaRecords), partners, options.partitions ?? 3, options.ingest);
-      result.kafka = { ...figures, brokerStartedForRun: stopBroker !== undefined };
+      result.kafka = { ...figures, brokerStartedForRun: broker.startedForRun };
       print(`ingest: through Kafka at ${brokers}, ${figures.partitions} partner partitions, group join included in both${options.ingest ? `, ingest settings ${JSON.stringify(options.ingest)}` : ''}`);
       print('| consumer | records | seconds | records/s | CPU µs/record (this process) |');
       print('|---|---:|---:|---:|---:|');
@@ -344,7 +336,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       print(`| bare kafkajs eachBatch (count + commit) | ${fmt(figures.bare.records)} | ${figures.bare.seconds.toFixed(2)} | ${fmt(figures.bare.perSecond)} | ${figures.cpuMicrosPerRecord.bare.toFixed(1)} |`);
       print(`| ratio ingest / bare | | | ${figures.ratio.toFixed(3)} (goal >= ${GOAL_KAFKA_RATIO}: ${figures.ratio >= GOAL_KAFKA_RATIO ? 'met' : 'NOT met'}) |`);
     } finally {
-      await stopBroker?.();
+      await broker.stop();
     }
   }
   return result;
