@@ -1,22 +1,8 @@
-// Watch-desk page: polls the API and renders. No framework, no inline script.
-'use strict';
-const KEY_STORAGE = 'tocsin.apiKey';
+// Watch-desk page: the desk view (polls the API and renders) and a hash router
+// that loads the other views from ./views/. No framework, no inline script.
+import { $, KEY_STORAGE, api, apiKey, badge, cell, fmt } from './lib.js';
+
 const POLL_MS = 2000;
-const $ = (id) => document.getElementById(id);
-
-function apiKey() { return sessionStorage.getItem(KEY_STORAGE); }
-
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text === null || text === undefined ? '' : String(text);
-  if (className) td.className = className;
-  return td;
-}
-
-function fmt(n, digits) {
-  if (n === null || n === undefined || Number.isNaN(n)) return '';
-  return typeof n === 'number' ? n.toLocaleString(undefined, { maximumFractionDigits: digits ?? 1 }) : String(n);
-}
 
 function renderPartners(ingest) {
   const body = $('partners').querySelector('tbody');
@@ -100,30 +86,10 @@ async function pollSignals() {
 
 // ---- Alerts panel: list, filter, and the watch-desk actions (admin keys). ----
 
-/** Calls the API with the signed-in key; resolves to the parsed body or throws with the API's message. */
-async function api(method, path, body) {
-  const key = apiKey();
-  if (!key) throw new Error('sign in first');
-  const headers = { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 204) return null;
-  const data = await res.json().catch(() => ({ error: { message: res.statusText } }));
-  if (!res.ok) throw new Error(data.error && data.error.message ? data.error.message : `HTTP ${res.status}`);
-  return data;
-}
-
 function say(text, isError) {
   const el = $('alert-message');
   el.textContent = text;
   el.className = isError ? 'message error' : 'message';
-}
-
-function badge(text, className) {
-  const span = document.createElement('span');
-  span.className = className;
-  span.textContent = text;
-  return span;
 }
 
 function actionButton(label, action, id) {
@@ -289,7 +255,31 @@ async function createSilence(event) {
 
 function tick() { pollHealth(); pollSignals().catch(() => {}); pollAlerts().catch(() => {}); pollSilences().catch(() => {}); }
 
+// Hash route → view module under ./views/ (see views/README.md). `#/` is the desk itself.
+const VIEWS = {};
+let leaveView = null;
+
+async function route() {
+  if (leaveView) { try { leaveView(); } catch { /* a view's clean-up must not block navigation */ } leaveView = null; }
+  const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  const container = $('view');
+  const module = VIEWS[name];
+  $('desk').hidden = Boolean(module);
+  container.hidden = !module;
+  container.replaceChildren();
+  if (!module) return;
+  try {
+    const view = await import(`./views/${module}.js`);
+    const left = await view.mount(container, { args: rest.map(decodeURIComponent), api, apiKey, navigate: (hash) => { location.hash = hash; } });
+    if (typeof left === 'function') leaveView = left;
+  } catch (err) {
+    container.textContent = `cannot show this view: ${err.message}`;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  window.addEventListener('hashchange', () => { route(); });
+  route();
   $('key-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const value = $('api-key').value.trim();
