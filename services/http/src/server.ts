@@ -37,6 +37,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  /** Route config the kit reads: `forwardsQuery` exempts a forwarding route from the query-parameter check. */
+  interface FastifyContextConfig {
+    forwardsQuery?: boolean;
+  }
 }
 
 export interface ApiContext {
@@ -149,7 +153,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const queryNames = new Map<string, string[]>();
   const queryNamesOf = (request: FastifyRequest): string[] => queryNames.get(`${request.method} ${request.routeOptions.url}`) ?? [];
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/')) return;
+    // A forwarding route (the desk's proxy) leaves the query to the server it forwards to.
+    if (!route.url.startsWith('/api/') || route.config?.forwardsQuery) return;
     for (const method of [route.method].flat()) {
       const names = queryParameterNames(paths, method === 'HEAD' ? 'GET' : method, route.url);
       queryNames.set(`${method} ${route.url}`, names);

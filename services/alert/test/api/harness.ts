@@ -153,6 +153,8 @@ export async function apiHarness(options: HarnessOptions = {}) {
     get app() { return app; },
     get server() { return server; },
     bus, config, routes, auth, otherAuth, readerAuth, restart,
+    /** The key records, for another server (the desk's proxy) that must know the same keys. */
+    records,
   };
 }
 
