@@ -83,7 +83,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page against tocsin service d
       return res?.ok ? ((await res.json()) as { alerts: Array<{ id: string }> }).alerts : [];
     };
     await expect.poll(alertsViaDesk, { timeout: 90_000, interval: 500, message: `no alert through the desk\n--- alert:\n${alert.log()}\n--- desk:\n${desk.log()}` }).toHaveLength(1);
-    const [{ id: alertId }] = await alertsViaDesk();
+    const alertId = (await alertsViaDesk())[0]!.id;
     // The desk's own signal feed reads the same prefixed topic.
     await expect.poll(async () => ((await (await fetch(`${base}/api/signals`, { headers: auth })).json()) as { signals: unknown[] }).signals.length, { timeout: 30_000 }).toBe(1);
 
