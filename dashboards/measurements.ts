@@ -19,7 +19,7 @@ export const MEASUREMENTS = {
   bucket: {
     name: 'tocsin_bucket',
     writtenBy: 'services/detect/src/score/signals.ts',
-    writer: 'detect, when INFLUX_URL is set',
+    writer: 'detect, when INFLUX_URL is set (tocsin service detect and npm start)',
     tags: ['detector', 'dim_type', 'dim_key', 'granularity'],
     fields: ['observed', 'expected', 'upperbound', 'score', 'p_value', 'alarm'],
     point:
@@ -29,7 +29,7 @@ export const MEASUREMENTS = {
   deliveryAttempt: {
     name: 'alert_delivery_attempt',
     writtenBy: 'services/alert/src/delivery/service.ts',
-    writer: 'alert, when given an InfluxWriter',
+    writer: 'alert, when given an InfluxWriter (npm start with INFLUX_URL)',
     tags: ['agency', 'outcome', 'event_type', 'endpoint'],
     fields: ['attempt', 'duration_ms', 'status_code', 'age_ms'],
     point:

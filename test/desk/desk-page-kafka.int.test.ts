@@ -4,7 +4,6 @@
 // A signal on the signals topic opens an alert in the alert service; the page,
 // which talks only to the desk, lists it and acknowledges it, and the alert
 // service records the acknowledgement with the page's key as actor.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +17,7 @@ import { alertTopicSpecs } from '../../services/alert/src/app';
 import { alertConfig, topicsWithPrefix } from '../../services/alert/src/config';
 import { AGENCIES, evidence, signalOf } from '../../services/alert/test/api/harness';
 import { testKafkaClient } from '../helpers/kafka';
+import { startTocsin } from '../helpers/tocsin-process';
 
 const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const root = resolve(import.meta.dirname, '../..');
@@ -31,21 +31,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `tocsin service <name>` as systemd or k8s runs it; its log is kept for failure messages. */
-function service(name: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
-  const child = spawn(process.execPath, ['bin/tocsin.mjs', 'service', name], { cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-20_000)));
-  child.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-20_000)));
-  onTestFinished(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    child.kill('SIGKILL');
-  });
-  return { child, log: () => log };
-}
+/** `tocsin service <name>` as systemd or k8s runs it. */
+const service = (name: string, env: Record<string, string>) => startTocsin(['service', name], { KAFKA_BROKERS: brokers, LOG_LEVEL: 'info', ...env });
 
 describe.skipIf(!existsSync(CHROMIUM))('watch-desk page against tocsin service desk + alert on Kafka', () => {
   it('lists the alert the alert service opened and acknowledges it, all through the desk', async () => {
@@ -82,7 +69,9 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page against tocsin service d
       const res = await fetch(`${base}/api/alerts`, { headers: auth }).catch(() => null);
       return res?.ok ? ((await res.json()) as { alerts: Array<{ id: string }> }).alerts : [];
     };
-    await expect.poll(alertsViaDesk, { timeout: 90_000, interval: 500, message: `no alert through the desk\n--- alert:\n${alert.log()}\n--- desk:\n${desk.log()}` }).toHaveLength(1);
+    await expect.poll(alertsViaDesk, { timeout: 90_000, interval: 500 }).toHaveLength(1).catch((error: Error) => {
+      throw new Error(`no alert through the desk (${error.message})\n--- alert:\n${alert.log()}\n--- desk:\n${desk.log()}`);
+    });
     const alertId = (await alertsViaDesk())[0]!.id;
     // The desk's own signal feed reads the same prefixed topic.
     await expect.poll(async () => ((await (await fetch(`${base}/api/signals`, { headers: auth })).json()) as { signals: unknown[] }).signals.length, { timeout: 30_000 }).toBe(1);

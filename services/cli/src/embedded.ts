@@ -3,8 +3,8 @@
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
-import { buildDetect, loadPlan } from '@tocsin/detect';
+import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type InfluxWriterStats, type Logger, type MemoryBus } from '@tocsin/core';
+import { buildDetect, influxWriterFromEnv, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { pageRoutes, signalRoutes } from '@tocsin/desk';
 import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
@@ -86,7 +86,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
-  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
+  // With INFLUX_URL, the same metrics `tocsin service detect` writes (and alert's delivery
+  // attempts), so the Grafana dashboards show the demo (docs/dashboards-quickstart.md).
+  const influx = influxWriterFromEnv(env, logger);
+  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded', ...(influx ? { influx } : {}) });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -98,6 +101,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     const health = ingest.health();
     return { status: health.status, stats: { ...ingest.stats(), feeds: health.feeds, degraded_feeds: health.degraded, feed_limits: health.limits } };
   };
+  // The InfluxDB writer: degraded while no write has ever succeeded (a wrong INFLUX_* setting);
+  // later failures are retried, then dropped and counted in its stats.
+  const metricsPart = (stats: InfluxWriterStats): ComponentStatus => ({ status: stats.written === 0 && stats.failedAttempts > 0 ? 'degraded' : 'ok', stats });
   const components = (): Record<string, ComponentStatus> => {
     const failures = guard.failures();
     const feeds = ingestPart();
@@ -109,6 +115,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       detect: part('detect', 'ok', detect.stats()),
       alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
       desk: part('desk', 'ok', {}),
+      ...(influx ? { metrics: metricsPart(influx.stats()) } : {}),
       ...(failures[UNATTRIBUTED] ? { [UNATTRIBUTED]: part(UNATTRIBUTED, 'ok', {}) } : {}),
     };
   };
@@ -120,6 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     bus, logger, onReceiverError: (err) => guard.report('alert', err), agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
     // Webhook secrets are encrypted at rest with the demo's own operator key.
     overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
+    ...(influx ? { influx } : {}),
   }));
 
   // The server is up before the feed starts, so health answers from the first second.
@@ -174,6 +182,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       await ingest.stop();
       await detect.stop();
       await alerts.stop();
+      await influx?.close();
       await bus.close();
       guard.uninstall();
     },

@@ -3,6 +3,7 @@ export { buildDetect, type Detect, type DetectDeps, type DetectStats } from './a
 export { buildPlan, loadPlan, DEFAULT_CONFIG_PATH, type DetectorPlan, type ResolvedDetector } from './config';
 export { DIMENSION_TYPES, deriveDimensionKeys, dimensionTopicKey, parseDimensionTopicKey, routeKey, type DimensionKey } from './keys';
 export { bucketBoundsMs, bucketStartIso, dayIndexOf, weekIndexOfDay, type Granularity } from './buckets';
+export { influxWriterFromEnv, type InfluxEnv } from './influx-env';
 export { DETECT_ERROR_CODES, DetectError, type DetectErrorCode } from './errors';
 export { BUCKET_MEASUREMENT, signalId } from './score/signals';
 export { PartitionScorer } from './score/partition-scorer';
