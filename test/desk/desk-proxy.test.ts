@@ -85,6 +85,8 @@ describe('desk proxy to the alert service', () => {
     const reader = await fetch(`${deskUrl}/api/silences`, { headers: h.auth('alerts:read') });
     expect(reader.status).toBe(403);
     expect(((await reader.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    const head = await fetch(`${deskUrl}/api/alerts?limit=1`, { method: 'HEAD', headers: admin });
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
     const badQuery = await fetch(`${deskUrl}/api/alerts?colour=red`, { headers: admin });
     expect(badQuery.status).toBe(400);
     expect(await badQuery.text()).toContain('colour');
