@@ -95,7 +95,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
-  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
+  const plan = loadPlan(options.detectorConfigPath);
+  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded' });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -146,7 +147,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   await guard.run('detect', () => detect.start());
   const feed = guard.run(feedName, () => input
     ? input.replay({
-      bus, speed: options.speed, signal: simulation.signal, logger, ingestStats: () => ingest.stats(),
+      bus, speed: options.speed, signal: simulation.signal, logger, ingestStats: () => ingest.stats(), allowedLatenessDays: plan.allowedLatenessDays,
       onDue: (eventMs) => (fedUntilMs = Math.max(fedUntilMs, eventMs)),
       onProgress: (p) => {
         produced = p.sent;

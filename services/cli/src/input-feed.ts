@@ -12,8 +12,17 @@ import type { InputFile, InputRecord } from './input-file';
 const DAY_MS = 86_400_000;
 /** Most records per send; the bus splits a send under its limits anyway. */
 const BATCH_SIZE = 500;
-/** Most event time one send spans: far below detect's allowed lateness (14 days by default). */
+/** Most event time one send spans. */
 const BATCH_SPAN_MS = DAY_MS;
+/**
+ * How far in event time the replay may run ahead of what ingest has handled: with the send span,
+ * it bounds how far apart ingest's partner partitions can be, which must stay below detect's
+ * allowed lateness (14 days by default) for no record of the file to be late. Up to 3 days:
+ * beyond, batches are not much larger and the bound gets closer to the lateness.
+ */
+export function aheadMs(allowedLatenessDays: number): number {
+  return Math.min(3, Math.max(0, allowedLatenessDays - 2)) * DAY_MS;
+}
 /** How long the end-of-file report waits for ingest to have handled every record sent. */
 const SETTLE_MS = 60_000;
 
@@ -32,8 +41,10 @@ export interface ReplayOptions {
   /** Called with a batch's newest event time before it is sent: the pipeline's clock may then reach it. */
   onDue(eventMs: number): void;
   onProgress(progress: ReplayProgress): void;
-  /** Ingest's counts, to report what became of the file's records once it has handled them. */
+  /** Ingest's counts: the replay keeps within days of what ingest has handled, and reports what became of the file. */
   ingestStats(): IngestStats;
+  /** Detect's `buckets.allowed_lateness_days`: how far apart partner partitions may be without a late record. */
+  allowedLatenessDays: number;
 }
 
 export interface InputFeed {
@@ -83,6 +94,7 @@ export function inputFeed(file: InputFile, fileName: string): InputFeed {
 
   async function replay(options: ReplayOptions): Promise<SimulationResult> {
     const { bus, speed, signal } = options;
+    const ahead = aheadMs(options.allowedLatenessDays);
     const log = options.logger.child({ component: 'input' });
     const began = Date.now();
     const dueAt = (eventMs: number): number => (speed === 'max' ? 0 : began + ((eventMs - startMs) / DAY_MS / speed) * 1000);
@@ -92,11 +104,14 @@ export function inputFeed(file: InputFile, fileName: string): InputFeed {
     let sent = 0;
     let aborted = false;
     let pending: Array<{ record: InputRecord; timeMs: number }> = [];
+    // Sends not yet known to be handled by ingest: their newest event time and the total sent after each.
+    const unconfirmed: Array<{ newest: number; sentAfter: number }> = [];
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
       const newest = batch[batch.length - 1]!.timeMs;
+      await handledBefore(batch[0]!.timeMs - ahead);
       options.onDue(newest);
       const topics = new Map<string, TopicBatch>();
       for (const { record } of batch) {
@@ -108,13 +123,16 @@ export function inputFeed(file: InputFile, fileName: string): InputFeed {
       await producer.send([...topics.values()]);
       sent += batch.length;
       options.onProgress({ sent, eventTime: new Date(newest).toISOString() });
-      await handled(sent);
+      unconfirmed.push({ newest, sentAfter: sent });
     };
     // Ingest reads the partner partitions one batch at a time, in any order: with the whole file
-    // on the topic at once, one partition's newest day would close days another partition has
-    // still to deliver (late observations). Sending a day at a time, each once ingest has handled
-    // the last, keeps the partitions within a day of each other, as a live partner's are.
-    const handled = async (target: number): Promise<void> => {
+    // on the topics at once, one partition's newest day would close days another partition has
+    // still to deliver (late observations). Sending a day at a time, never more than `ahead`
+    // past what ingest has handled, keeps the partitions within days of each other, as a live
+    // partner's are.
+    const handledBefore = async (eventMs: number): Promise<void> => {
+      let target = 0;
+      while (unconfirmed.length > 0 && unconfirmed[0]!.newest < eventMs) target = unconfirmed.shift()!.sentAfter;
       while (!signal.aborted && ingestCounts(options.ingestStats(), partnerIds).handled < target) {
         await sleep(5, undefined, { signal }).catch(() => {});
       }
