@@ -99,6 +99,7 @@ export async function runProduceCommand(argv: string[], io: CommandIo, env: Node
   let flags: ReturnType<typeof parseProduceFlags>;
   let connection: KafkaConnection;
   let file: InputFile;
+  const checkStarted = Date.now();
   try {
     flags = parseProduceFlags(argv);
   } catch (error) {
@@ -119,6 +120,7 @@ export async function runProduceCommand(argv: string[], io: CommandIo, env: Node
     return 2;
   }
   const topic = partnerTopic(flags.partner);
+  const checkSeconds = (Date.now() - checkStarted) / 1000;
   io.stderr.write(rejectionReport(file, flags.examples));
   const ordered = flags.order === 'event' ? eventOrder(file.records).map((t) => t.record) : file.records;
   const chosen = ordered.filter((r) => flags.sendRejected || r.verdict !== 'rejected');
@@ -163,7 +165,7 @@ export async function runProduceCommand(argv: string[], io: CommandIo, env: Node
       const { counts } = file;
       const notSent = chosen.length - sendable.length + (flags.sendRejected ? 0 : counts.rejected);
       io.stdout.write(
-        `${flags.file}: ${counts.records} records; sent ${sent} to ${topic} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))} records/s)\n` +
+        `${flags.file}: ${counts.records} records checked in ${checkSeconds.toFixed(1)} s; sent ${sent} to ${topic} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))} records/s)\n` +
           `accepted ${counts.accepted}, duplicates of an earlier row ${counts.duplicates} (ingest skips them), rejected ${counts.rejected}` +
           `${counts.rejected > 0 ? (flags.sendRejected ? ' (sent as they are: ingest dead-letters them)' : ' (not sent)') : ''}` +
           `${tooLarge.length > 0 ? `, too large for the topic ${tooLarge.length} (not sent)` : ''}; not sent in all ${notSent}\n`,

@@ -47,7 +47,7 @@ describe('tocsin produce (real Kafka)', () => {
     expect(first.err()).toContain('rejected schema_violation 1\n  line 51: column "Date" (occurred_at): "32/13/2021" is not a date in "dd/MM/yyyy" or ISO 8601');
     expect(first.err()).toContain('rejected unknown_country 1\n  line 81: column "Country": /country: "Atlantis" is not an ISO 3166-1 code or a known country name');
     expect(first.err()).toMatch(new RegExp(`produce: ${files.good}/${files.good} records acknowledged by ${topic.replaceAll('.', '\\.')} \\(\\d+ records/s\\)`));
-    expect(first.out()).toMatch(new RegExp(`surge\\.csv: ${files.good + files.bad} records; sent ${files.good} to ${topic.replaceAll('.', '\\.')} in [\\d.]+ s \\(\\d+ records/s\\)`));
+    expect(first.out()).toMatch(new RegExp(`surge\\.csv: ${files.good + files.bad} records checked in [\\d.]+ s; sent ${files.good} to ${topic.replaceAll('.', '\\.')} in [\\d.]+ s \\(\\d+ records/s\\)`));
     expect(first.out()).toContain(`accepted ${files.good}, duplicates of an earlier row 0 (ingest skips them), rejected 2 (not sent); not sent in all 2`);
 
     const landed = await readTopic(topic);
