@@ -104,7 +104,8 @@ interface Piece {
 /**
  * Canonical incident JSON without a mapping: one format-json partner config per partner. A
  * record's partner is --partner, else its own `partner`, else the file's first named partner
- * (a record without one is rejected by ingest, on that partner's topic, with its reason).
+ * (ingest takes a record without `partner` as its topic's partner's, and rejects one that is
+ * not JSON there with its reason).
  */
 function canonicalPieces(file: Buffer, options: ReadInputOptions): { partners: PartnerConfig[]; pieces: Piece[] } {
   const probe: PartnerConfig = { id: options.partner ?? 'input', name: 'input', country: 'ZZ', format: 'json' };
