@@ -81,6 +81,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     ...(options.ratePerDay !== undefined ? { ratePerDay: options.ratePerDay } : {}),
   });
   const feedName = input ? 'input' : 'simulator';
+  const partners = input?.partners ?? scenario?.partners ?? [];
   const pace = options.speed === 'max' ? Number.POSITIVE_INFINITY : options.speed;
   // The pipeline's clock is the pace's, held back to the feed's progress when the feed falls
   // behind it (the bus slows a simulator that runs ahead of ingest): "now" never runs ahead of
@@ -91,7 +92,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const bus = createMemoryBus({ defaultPartitions: 6 });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   const ingest = buildIngest({
-    bus, partners: input ? input.partners : scenario!.partners, taxonomy,
+    bus, partners, taxonomy,
     config: ingestConfig({ pseudonymKey: secrets.pseudonymKey, deadLetterKey: secrets.deadLetterKey }),
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
@@ -115,7 +116,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     const part = (name: string, status: ComponentStatus['status'], stats: object): ComponentStatus =>
       ({ status: guard.statusOf(name, status), stats: failures[name] ? { ...stats, uncaught_errors: failures[name] } : stats });
     return {
-      [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: input ? input.partners.length : scenario!.partners.length }),
+      [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
       alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
