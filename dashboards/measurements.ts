@@ -29,7 +29,7 @@ export const MEASUREMENTS = {
   deliveryAttempt: {
     name: 'alert_delivery_attempt',
     writtenBy: 'services/alert/src/delivery/service.ts',
-    writer: 'alert, when given an InfluxWriter (npm start with INFLUX_URL)',
+    writer: 'alert, when INFLUX_URL is set (tocsin service alert and npm start)',
     tags: ['agency', 'outcome', 'event_type', 'endpoint'],
     fields: ['attempt', 'duration_ms', 'status_code', 'age_ms'],
     point:

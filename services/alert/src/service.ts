@@ -3,7 +3,7 @@
 // on ALERT_HTTP_HOST:ALERT_HTTP_PORT; returns its stop function. main.ts is the
 // process entry point around it.
 import { hostname } from 'node:os';
-import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
+import { createKafkaBus, createLogger, exitOnConsumerFailure, influxWriterFromSettings, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
 import { buildApiServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/http';
 import { alertApiRoutes } from './api';
 import { buildAlert } from './app';
@@ -26,10 +26,12 @@ export async function runAlertService(env: Record<string, string | undefined> = 
   const port = httpPort(env['ALERT_HTTP_PORT']);
   const host = env['ALERT_HTTP_HOST'] ?? '127.0.0.1';
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
+  // Webhook attempts as metrics (alert_delivery_attempt, the pipeline-health dashboard).
+  const influx = influxWriterFromSettings({ url: env['INFLUX_URL'], token: env['INFLUX_TOKEN'], org: env['INFLUX_ORG'], bucket: env['INFLUX_BUCKET'], api: env['INFLUX_API'] }, logger);
   // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts alert. It may
   // fail while app.start() still runs, so stop() handles a half-started service.
   const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
-  const app = buildAlert({ bus, config, logger });
+  const app = buildAlert({ bus, config, logger, ...(influx ? { influx } : {}) });
   let http: Awaited<ReturnType<typeof buildApiServer>> | undefined;
   let statsTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
@@ -38,6 +40,7 @@ export async function runAlertService(env: Record<string, string | undefined> = 
       clearInterval(statsTimer);
       await http?.close();
       await app.stop();
+      await influx?.close();
       await bus.close();
     })());
   const onConsumerFailure = exitOnConsumerFailure(logger, stop);

@@ -16,6 +16,7 @@ export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOpt
 export { RepeatedWarnings } from './repeated-warnings';
 export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
 export { createInfluxWriter, type InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats, type MetricPoint } from './metrics/influx-writer';
+export { influxWriterFromSettings, type InfluxSettings } from './metrics/influx-settings';
 export { viewFor, viewerRevisions, type AlertView, type EvidenceView, type Finding, type ViewResult } from './sharing/view';
 export { shareDecision, isLowGrade, incidentCountries, type ShareLevel, type Subscriber, type ShareRule, type ShareDecision } from './sharing/levels';
 export { CodedError } from './errors';

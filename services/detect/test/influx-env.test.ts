@@ -1,4 +1,5 @@
-// INFLUX_* settings, read the same way by `tocsin service detect` and `npm start`.
+// INFLUX_* settings, read the same way by `tocsin service detect`, `tocsin service
+// alert` (both through influxWriterFromSettings) and `npm start`.
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@tocsin/core';
 import { influxWriterFromEnv } from '../src/influx-env';
@@ -8,7 +9,7 @@ describe('influxWriterFromEnv', () => {
     expect(influxWriterFromEnv({}, silentLogger())).toBeUndefined();
   });
 
-  it('names the variable that is wrong', () => {
+  it('names the variable that is wrong, as a configuration error', () => {
     expect(() => influxWriterFromEnv({ INFLUX_URL: 'http://127.0.0.1:8086', INFLUX_API: 'v3' }, silentLogger())).toThrow(expect.objectContaining({ code: 'ENV_INVALID', message: expect.stringContaining('INFLUX_API') }));
     expect(() => influxWriterFromEnv({ INFLUX_URL: 'http://127.0.0.1:8086' }, silentLogger())).toThrow(/INFLUX_BUCKET is required/);
   });
