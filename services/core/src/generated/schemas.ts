@@ -296,6 +296,7 @@ export interface Alert {
   score?: number | null;
   p_value?: number | null;
   q_value?: number | null;
+  series?: SignalSeries;
   /**
    * Contributing incidents of this episode with their markings (latest 200).
    *
@@ -620,6 +621,36 @@ export interface Bucket {
    * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
    */
   end: string;
+}
+
+export interface SignalSeries {
+  /**
+   * Detector whose expected value and upper bound the arrays hold.
+   */
+  detector: string;
+  granularity: 'day' | 'week';
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  start: string;
+  /**
+   * @maxItems 60
+   */
+  observed: number[];
+  /**
+   * null where the detector had too little history or did not run.
+   *
+   * @maxItems 60
+   */
+  expected: (number | null)[];
+  /**
+   * @maxItems 60
+   */
+  upperbound: (number | null)[];
+  /**
+   * @maxItems 60
+   */
+  alarm: boolean[];
 }
 
 export interface Evidence {
@@ -1971,6 +2002,7 @@ export interface Signal {
    */
   evidence_total: number;
   config_version: string;
+  series?: SignalSeries;
 }
 
 export interface SilenceRequest {
