@@ -18,6 +18,7 @@ import type { Alert, AlertRevision, Evidence, RecordOrigin, Signal } from '@tocs
 import type { LifecycleConfig } from '../config';
 import { alertIdFor } from '../ids';
 import { severityRank } from '../subscriptions/filters';
+import { mergeSeries } from './series';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MAX_EVIDENCE = 200;
@@ -163,6 +164,9 @@ function openEpisode(previous: Alert | undefined, signal: Signal, ctx: SignalCon
     updated_at: iso(now),
     last_signal: lastSignalOf(signal, ctx),
   };
+  // The dimension's series goes on across episodes: the chart shows the quiet span between them.
+  const series = mergeSeries(previous?.series, signal, true);
+  if (series) Object.assign(fresh, { series });
   if (!previous) {
     const alert: Alert = {
       id: alertIdOfSignal(signal),
@@ -201,6 +205,8 @@ function recordOnly(previous: Alert, signal: Signal, ctx: SignalContext, listDet
     signals_seen: previous.signals_seen + 1,
     ...(listDetector ? { detectors: mergeDetectors(previous.detectors, signal).detectors } : {}),
   };
+  const series = mergeSeries(previous.series, signal, false);
+  if (series) alert.series = series;
   return { alert, revised: false, reason: null };
 }
 
@@ -227,6 +233,8 @@ function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cf
     last_signal: newest ? lastSignalOf(signal, ctx) : previous.last_signal,
     signals_seen: previous.signals_seen + 1,
   };
+  const series = mergeSeries(previous.series, signal, takeSignal);
+  if (series) alert.series = series;
   const reason: AlertRevision['reason'] | null =
     severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : null;
   if (reason === null) return { alert, revised: false, reason: null };

@@ -243,6 +243,57 @@ export interface Matcher {
   value: string;
 }
 
+export interface AlertSeries {
+  alert_id: string;
+  /**
+   * admin: the stored record; full/aggregate: the caller's sharing-rules view level.
+   */
+  level: 'admin' | 'full' | 'aggregate';
+  dimension: {
+    type: string;
+    key: string;
+  };
+  granularity: 'day' | 'week';
+  /**
+   * Detector whose expected value and upper bound the points carry; null when no series was recorded (alerts from before series, emergence kinds other than first-seen).
+   */
+  detector: string | null;
+  /**
+   * The alert's current episode in event time: the start of its first signal's bucket and, once resolved, the end of its quiet span.
+   */
+  open_period: {
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    start: string;
+    end: string | null;
+  };
+  /**
+   * Why the points are left out for this caller (its view of the alert withholds statistics); absent when they are given.
+   */
+  withheld?: string;
+  /**
+   * Buckets oldest first (at most 60); empty when withheld or not recorded.
+   *
+   * @maxItems 60
+   */
+  points: AlertSeriesPoint[];
+}
+
+export interface AlertSeriesPoint {
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  start: string;
+  observed: number;
+  expected: number | null;
+  upperbound: number | null;
+  /**
+   * A detector of this alert fired in this bucket.
+   */
+  alarm: boolean;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface Alert {
@@ -1856,6 +1907,466 @@ export interface Region {
    * Items: ISO 3166-1 alpha-2 country code, upper case.
    */
   countries: [string, ...string[]];
+}
+
+export interface RouteMap {
+  /**
+   * One per (origin, destination, modality), new ones first, then by severity. At most 500.
+   *
+   * @maxItems 500
+   */
+  edges: RouteEdge[];
+  /**
+   * Countries on the edges, and destinations with displacement alerts.
+   */
+  countries: RouteCountry[];
+  /**
+   * Alerts the map was built from.
+   */
+  alerts: number;
+  /**
+   * Newest bucket end of any route alert the caller may see, before the time filter (event time: where 'now' is for a time range).
+   */
+  latest_bucket_end: string | null;
+}
+
+export interface RouteEdge {
+  /**
+   * <origin>><destination>|<modality>
+   */
+  id: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  origin: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  destination: string;
+  modality: string;
+  /**
+   * A first-seen (novelty) alert covers this edge.
+   */
+  new: boolean;
+  /**
+   * A count alert (a surge against the expected count) covers this edge.
+   */
+  surging: boolean;
+  /**
+   * Highest severity of its alerts.
+   */
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * open when any of its alerts is open.
+   */
+  status: 'open' | 'resolved';
+  /**
+   * Commodities of its route_commodity alerts.
+   */
+  commodities: string[];
+  /**
+   * Its alerts, most severe first (at most 20).
+   *
+   * @maxItems 20
+   */
+  alerts:
+    | []
+    | [RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ];
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  last_bucket_end: string;
+}
+
+export interface RouteEdgeAlert {
+  id: string;
+  kind: 'count' | 'novelty' | 'terms' | 'spread' | 'displacement';
+  dimension_type: string;
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  status: 'open' | 'resolved';
+}
+
+export interface RouteCountry {
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  code: string;
+  edges: number;
+  /**
+   * Open or resolved displacement alerts with this destination (alert ids, at most 20).
+   *
+   * @maxItems 20
+   */
+  displacement_alerts:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
 }
 
 export interface SecretRotationRequest {
