@@ -25,6 +25,7 @@ export function seriesFor(alert: Readonly<Alert>, principal: Principal): AlertSe
     dimension: { type: alert.dimension.type, key: alert.dimension.key },
     granularity: alert.bucket.granularity,
     detector: series?.detector ?? null,
+    config_version: alert.config_version ?? null,
     open_period: { start: alert.event_time.opened, end: alert.event_time.resolved ?? null },
   };
   if (entry.level !== 'admin' && (entry.alert as AlertView).statistics === null) {

@@ -121,7 +121,7 @@ function schedule(alert: Alert, now: number, cfg: LifecycleConfig): Alert['notif
 }
 
 /** The statistics an alert shows: those of its strongest signal. */
-function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score'> & Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
+function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score' | 'config_version'> & Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
   return {
     detector: signal.detector,
     severity: signal.severity,
@@ -133,6 +133,7 @@ function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'obse
     q_value: signal.q_value ?? null,
     bucket: signal.bucket,
     rank_score: signal.rank_score,
+    config_version: signal.config_version,
     ...(signal.summary ? { summary: signal.summary } : {}),
     ...(signal.terms ? { terms: signal.terms } : {}),
     ...(signal.first_reported ? { first_reported: signal.first_reported } : {}),

@@ -49,6 +49,7 @@ describe('GET /api/alerts/{id}/series', () => {
     expect(body.points.at(-1)).toEqual({ start: BUCKET, observed: 12, expected: 3, upperbound: 7, alarm: true });
     expect(body.points[0]!.start).toBe(new Date(Date.parse(BUCKET) - 55 * DAY).toISOString());
     expect(body.open_period).toEqual({ start: BUCKET, end: null });
+    expect(body.config_version).toBe('v1');
 
     // NL: its own GREEN incident in detail, FR's AMBER one as a count: statistics shown, so the series too.
     const agency = await getSeries(h, shared!, h.auth('alerts:read'));

@@ -259,6 +259,10 @@ export interface AlertSeries {
    */
   detector: string | null;
   /**
+   * Detector configuration version of the alert's strongest evidence; null for alerts recorded before it was kept.
+   */
+  config_version: string | null;
+  /**
    * The alert's current episode in event time: the start of its first signal's bucket and, once resolved, the end of its quiet span.
    */
   open_period: {
@@ -347,6 +351,10 @@ export interface Alert {
   score?: number | null;
   p_value?: number | null;
   q_value?: number | null;
+  /**
+   * Detector configuration version of the strongest evidence's signal.
+   */
+  config_version?: string;
   series?: SignalSeries;
   /**
    * Contributing incidents of this episode with their markings (latest 200).
