@@ -18,7 +18,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, encodeEvent, silentLogger, TOPICS, type AlertSeries, type Incident, type IncidentEvent, type RouteMap } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, alertConfig, buildAlert } from '@tocsin/alert';
-import { buildDeskServer, createApiKey, createApiKeyStore, healthRoutes, signalRoutes } from '@tocsin/desk';
+import { pageRoutes, signalRoutes } from '@tocsin/desk';
+import { buildApiServer, createApiKey, createApiKeyStore, healthRoutes } from '@tocsin/http';
 
 const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = process.env['TOCSIN_SCREENSHOT_DIR'] ?? resolve(import.meta.dirname, '../../../.cache/screenshots');
@@ -82,9 +83,9 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: alert detail and routes
     });
     const adminKey = createApiKey({ agency: 'tocsin-ops', country: 'NL', scopes: ['admin'] });
     const readerKey = createApiKey({ agency: 'pt-pj', country: 'PT', scopes: ['alerts:read'] });
-    const server = await buildDeskServer({
+    const server = await buildApiServer({
       logger: silentLogger(), version: 'test', keys: createApiKeyStore([adminKey.record, readerKey.record]),
-      routes: [healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({}) }), signalRoutes(detect), ...alertApiRoutes({ engine: alerts.engine, subscriptions: alerts.subscriptions, deliveries: alerts.deliveries })],
+      routes: [healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({}) }), signalRoutes(detect), ...alertApiRoutes({ engine: alerts.engine, subscriptions: alerts.subscriptions, deliveries: alerts.deliveries }), pageRoutes()],
     });
     onTestFinished(() => server.close());
     await alerts.start();

@@ -6,7 +6,7 @@
 // over time. The counts of the other buckets are counts only, and every incident
 // they count allows every agency a count (no TLP:RED enters detection).
 import type { Alert, AlertSeries, AlertSeriesPoint, AlertView } from '@tocsin/core';
-import { ApiError, type DeskRoutes, type Principal } from '@tocsin/desk';
+import { ApiError, type ApiRoutes, type Principal } from '@tocsin/http';
 import type { AlertApiDeps } from './deps';
 import { engineCall } from './errors';
 import { idParam, operation, ref } from './openapi';
@@ -42,7 +42,7 @@ export function seriesFor(alert: Readonly<Alert>, principal: Principal): AlertSe
   return { ...base, points };
 }
 
-export function alertSeriesRoutes(deps: AlertApiDeps): DeskRoutes {
+export function alertSeriesRoutes(deps: AlertApiDeps): ApiRoutes {
   return {
     name: 'alert-series',
     paths: {

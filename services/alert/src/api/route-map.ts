@@ -4,7 +4,7 @@
 // /api/alerts), and filters look only at what that view shows, so a filter
 // cannot select an alert by a withheld detail.
 import type { RouteCountry, RouteEdge, RouteEdgeAlert, RouteMap } from '@tocsin/core';
-import type { DeskRoutes } from '@tocsin/desk';
+import type { ApiRoutes } from '@tocsin/http';
 import { severityRank } from '../subscriptions/filters';
 import type { AlertApiDeps } from './deps';
 import { operation, ref } from './openapi';
@@ -109,7 +109,7 @@ export function routeMap(entries: readonly AlertEntry[], latest: string | null):
   return { edges: ordered, countries: [...countries.values()].sort((x, y) => (x.code < y.code ? -1 : 1)), alerts: entries.length, latest_bucket_end: latest };
 }
 
-export function routeMapRoutes(deps: AlertApiDeps): DeskRoutes {
+export function routeMapRoutes(deps: AlertApiDeps): ApiRoutes {
   return {
     name: 'routes',
     paths: {

@@ -3,7 +3,7 @@
 // view allows, a withheld alert is "not found", TLP:RED never counts).
 import type { Alert, AlertSeries, RouteMap, Signal, SignalSeries } from '@tocsin/core';
 import { compileValidator } from '@tocsin/core';
-import type { Principal } from '@tocsin/desk';
+import type { Principal } from '@tocsin/http';
 import { describe, expect, it } from 'vitest';
 import { seriesFor } from '../../src/api/alert-series';
 import { AGENCIES, apiHarness, evidence, openAlerts, signalOf, type Harness } from './harness';
