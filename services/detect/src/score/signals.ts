@@ -187,6 +187,8 @@ export function metricPoints(closed: ClosedBucket): MetricPoint[] {
       dim_type: key.dimType,
       dim_key: key.dimKey.length > MAX_TAG_LENGTH ? key.dimKey.slice(0, MAX_TAG_LENGTH) : key.dimKey,
       granularity: closed.granularity,
+      // A route edge names its countries, so a dashboard can draw the route graph (node graph panel).
+      ...(key.dimType === 'route_edge' && key.attributes.origin && key.attributes.destination ? { origin: key.attributes.origin, destination: key.attributes.destination } : {}),
     },
     fields: {
       observed: row.observed,
