@@ -35,6 +35,7 @@ export const MEASUREMENTS = {
     writtenBy: 'services/alert/src/delivery/service.ts',
     writer: 'alert, when given an InfluxWriter',
     tags: ['agency', 'outcome', 'event_type', 'endpoint'],
+    optionalTags: [],
     fields: ['attempt', 'duration_ms', 'status_code', 'age_ms'],
     point:
       'one webhook delivery attempt; time = when the attempt ended (wall clock). ' +
