@@ -1418,11 +1418,11 @@ export interface CountDetectorSetting {
    */
   history?: number;
   /**
-   * Sequential charts (cusum, glr-nb, ewma) only: periods the chart runs over, ending at the scored bucket; the window's periods before them are its in-control baseline, refitted at every bucket (a rolling window). Default 1.
+   * Sequential detectors (cusum, glr-nb, ewma, window-scan) only: periods the chart or scan runs over, ending at the scored bucket; the window's periods before them are its in-control baseline, refitted at every bucket (a rolling window). Default 1.
    */
   chart_periods?: number;
   /**
-   * Scale gate: the detector runs only while the mean count per period of its window before the scored (chart) periods is at most this. Sequential charts suit sparse series, where one-period detectors cannot see a 3x rise; on busy series they mistake seasonality and drift for change. Default: no limit.
+   * Scale gate: the detector runs only while the mean count per period of its window before the scored (chart) periods is at most this. Sequential detectors suit sparse series, where one-period detectors cannot see a 3x rise; on busy series they mistake seasonality and drift for change. Default: no limit.
    */
   max_baseline_mean?: number;
   /**
