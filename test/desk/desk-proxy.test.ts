@@ -113,6 +113,9 @@ describe('desk proxy to the alert service', () => {
     const doc = (await (await fetch(`${deskUrl}/docs/json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
     expect(doc.paths['/api/alerts']?.['get']?.['x-tocsin-served-by']).toBe('alert');
     expect(doc.paths['/api/silences']?.['post']?.['x-tocsin-served-by']).toBe('alert');
+    // Routes added to the alert API later (series, route map) come with no change to the desk.
+    expect(doc.paths['/api/alerts/{id}/series']?.['get']?.['x-tocsin-served-by']).toBe('alert');
+    expect(doc.paths['/api/routes']?.['get']?.['x-tocsin-served-by']).toBe('alert');
     expect(doc.paths['/api/health']?.['get']?.['x-tocsin-served-by']).toBeUndefined();
   });
 
