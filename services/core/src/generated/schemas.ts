@@ -243,6 +243,18 @@ export interface Matcher {
   value: string;
 }
 
+export interface AlertStreamTicket {
+  ticket: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  expires_at: string;
+  /**
+   * The stream's path with the ticket; add last_event_id to resume.
+   */
+  url: string;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface Alert {
@@ -1375,6 +1387,30 @@ export interface DimensionOverride {
       params?: DetectorParams;
     };
   };
+}
+
+export interface Identity {
+  /**
+   * The key's public id (the part after tsk_ and before the secret).
+   */
+  key_id: string;
+  agency: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  country: string;
+  /**
+   * The country in words, e.g. Netherlands.
+   */
+  country_name?: string;
+  /**
+   * Scopes of the key (docs/api.md#scopes).
+   */
+  scopes: string[];
+  /**
+   * True for operator keys: they hold every scope and see stored records; agency keys see the sharing-rules views.
+   */
+  admin: boolean;
 }
 
 export interface IncidentEvent {
