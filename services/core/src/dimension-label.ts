@@ -24,7 +24,7 @@ export interface LabelledDimension {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * One line naming the dimension, e.g. "Belgium · Encrypted messenger apps" or
+ * One line naming the dimension, e.g. "Belgium · Mainstream encrypted messengers" or
  * "Colombia → Spain → Netherlands (sea) · Cocaine". Unknown codes are shown as
  * they are; a dimension without attributes falls back to its key.
  */

@@ -10,7 +10,7 @@ import type { AlertApiDeps } from './deps';
 import { engineCall } from './errors';
 import { fromEntry, isSilenced, type AlertListEntry } from './list-entry';
 import { ALERT_DETAIL_SCHEMA, ALERT_LIST_SCHEMA, cursorQuery, idParam, limitQuery, operation } from './openapi';
-import { decodeCursor, paginate, type SortKey, type SortOrder } from './pagination';
+import { paginate, peekCursor, type SortKey, type SortOrder } from './pagination';
 import { booleanParam, enumParam, limitParam, stringParam, timeParam, type Query } from './query';
 import { isAdmin } from './principal';
 import { taxonomyOf } from './taxonomy';
@@ -78,7 +78,8 @@ function parseListQuery(query: Query): ListQuery {
   const sort = enumParam(query, 'sort', SORT_NAMES) ?? 'rank';
   const cursor = stringParam(query, 'cursor');
   // The cursor names its sort: a cursor of another order would start at a meaningless place.
-  if (cursor !== undefined && decodeCursor(cursor, [1, ...ALERT_SORTS[sort].order])[0] !== sort) {
+  const from = cursor === undefined ? undefined : peekCursor(cursor);
+  if (Array.isArray(from) && from[0] !== sort && SORT_NAMES.includes(from[0] as AlertSort)) {
     throw new ApiError('bad_request', 'cursor belongs to another sort; pass next_cursor with the sort it came with');
   }
   const parsed: ListQuery = {

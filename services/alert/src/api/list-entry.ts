@@ -11,7 +11,7 @@ import { matcherSelects } from '../engine/silences';
 import { entryFor, type AlertEntry } from './visibility';
 
 export interface AlertListEntry extends AlertEntry {
-  /** e.g. "Belgium · Encrypted messenger apps" for `BE|technology:messenger.encrypted`. */
+  /** e.g. "Belgium · Mainstream encrypted messengers" for `BE|technology:messenger.encrypted`. */
   dimension_label: string;
   /** Admin keys only: an active silence selects this alert (silences are the operator's, not the agencies'). */
   silenced?: boolean;

@@ -21,13 +21,17 @@ export function encodeCursor(key: SortKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, order: SortOrder): SortKey {
-  let key: unknown;
+/** The key in a cursor, unchecked against any order (null when it holds none). */
+export function peekCursor(cursor: string): unknown {
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    key = null;
+    return null;
   }
+}
+
+export function decodeCursor(cursor: string, order: SortOrder): SortKey {
+  const key = peekCursor(cursor);
   const ok = Array.isArray(key) && key.length === order.length && key.every((k) => typeof k === 'string' || typeof k === 'number');
   if (!ok) throw new ApiError('bad_request', 'cursor is not one this API returned (pass next_cursor unchanged)');
   return key as SortKey;

@@ -2,7 +2,7 @@
 // filters cannot reveal withheld incidents, pagination is stable, and watch-desk
 // actions are recorded with actor and time and visible on the alert.
 import { describe, expect, it } from 'vitest';
-import { viewFor } from '@tocsin/core';
+import { viewFor, type AlertView } from '@tocsin/core';
 import { AGENCIES, apiHarness, evidence, openAlerts, signalOf, type Harness } from './harness';
 
 const list = async (h: Harness, who: 'alerts:read' | 'admin', query = '') => {
@@ -32,7 +32,7 @@ describe('alerts API', () => {
     expect(mine.total).toBe(2);
     // List rows: the webhook view without its evidence (the detail route has it).
     for (const entry of mine.alerts) {
-      const { evidence: _e, ...view } = viewFor(h.app.engine.get(entry.id), AGENCIES.own);
+      const { evidence: _e, ...view } = viewFor(h.app.engine.get(entry.id), AGENCIES.own) as AlertView;
       expect(entry.alert).toEqual(JSON.parse(JSON.stringify(view)));
     }
     expect(mine.alerts.map((a) => a.level)).toEqual(['full', 'aggregate']);
