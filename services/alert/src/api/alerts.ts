@@ -14,7 +14,7 @@ import { paginate, peekCursor, type SortKey, type SortOrder } from './pagination
 import { booleanParam, enumParam, limitParam, stringParam, timeParam, type Query } from './query';
 import { isAdmin } from './principal';
 import { taxonomyOf } from './taxonomy';
-import { detailFor, entryCountries, entryFor, type AlertEntry } from './visibility';
+import { detailFor, entryCountries, entryFor, isVisibleTo } from './visibility';
 
 export const ALERTS_PAGE = { default: 50, max: 200 } as const;
 export const DETECTOR_KINDS = ['count', 'novelty', 'terms', 'spread', 'displacement'] as const;
@@ -25,14 +25,16 @@ const scope = 'alerts:read' as const;
 /**
  * Orders of the list. Each ends with the id, so the order is total and a
  * cursor (the sort key of the last row served) never skips or repeats a row.
+ * The keys are fields the sharing view shows unchanged, so ordering the stored
+ * records orders what each caller sees.
  */
 export const ALERT_SORTS = {
-  rank: { doc: 'rank score, then most recently updated (default)', order: [-1, -1, 1], key: (e: AlertEntry) => [e.alert.rank_score, e.updated_at, e.id] },
-  opened: { doc: 'most recently opened first', order: [-1, -1], key: (e: AlertEntry) => [e.alert.opened_at ?? '', e.id] },
-  updated: { doc: 'most recently updated first', order: [-1, 1], key: (e: AlertEntry) => [e.updated_at, e.id] },
-  event: { doc: 'latest bucket (event time) first', order: [-1, 1], key: (e: AlertEntry) => [e.alert.bucket.start, e.id] },
-  severity: { doc: 'highest severity first, then rank score', order: [-1, -1, 1], key: (e: AlertEntry) => [severityRank(e.alert.severity), e.alert.rank_score, e.id] },
-} as const satisfies Record<string, { doc: string; order: SortOrder; key: (e: AlertEntry) => SortKey }>;
+  rank: { doc: 'rank score, then most recently updated (default)', order: [-1, -1, 1], key: (a: Readonly<Alert>) => [a.rank_score, a.updated_at, a.id] },
+  opened: { doc: 'most recently opened first', order: [-1, -1], key: (a: Readonly<Alert>) => [a.opened_at, a.id] },
+  updated: { doc: 'most recently updated first', order: [-1, 1], key: (a: Readonly<Alert>) => [a.updated_at, a.id] },
+  event: { doc: 'latest bucket (event time) first', order: [-1, 1], key: (a: Readonly<Alert>) => [a.bucket.start, a.id] },
+  severity: { doc: 'highest severity first, then rank score', order: [-1, -1, 1], key: (a: Readonly<Alert>) => [severityRank(a.severity), a.rank_score, a.id] },
+} as const satisfies Record<string, { doc: string; order: SortOrder; key: (a: Readonly<Alert>) => SortKey }>;
 export type AlertSort = keyof typeof ALERT_SORTS;
 const SORT_NAMES = Object.keys(ALERT_SORTS) as AlertSort[];
 
@@ -151,19 +153,27 @@ export function alertRoutes(deps: AlertApiDeps, changes: () => Pick<AlertChangeH
           ...(q.until ? { until: q.until } : {}),
           ...(q.acknowledged !== undefined ? { acknowledged: q.acknowledged } : {}),
         });
-        const visible: Array<{ entry: AlertEntry; alert: Readonly<Alert> }> = [];
+        // Only the page is viewed through the sharing rules; the rest is counted and ordered on
+        // the stored records (a country filter needs each caller's view: it filters on what they see).
+        const visible: Array<Readonly<Alert>> = [];
         for (const alert of candidates) {
           if (q.dimensionType && alert.dimension.type !== q.dimensionType) continue;
           if (!inEventRange(alert, q.eventFrom, q.eventTo)) continue;
           if (q.silenced !== undefined && isSilenced(alert, silences) !== q.silenced) continue;
-          const entry = entryFor(alert, principal);
-          if (!entry) continue;
-          if (q.country && !entryCountries(entry).includes(q.country)) continue;
-          visible.push({ entry, alert });
+          if (!isVisibleTo(alert, principal)) continue;
+          if (q.country) {
+            const entry = entryFor(alert, principal);
+            if (!entry || !entryCountries(entry).includes(q.country)) continue;
+          }
+          visible.push(alert);
         }
         const { key, order } = ALERT_SORTS[q.sort];
-        const page = paginate(visible, (v) => [q.sort, ...key(v.entry)], [1, ...order], q.limit, q.cursor);
-        const alerts: AlertListEntry[] = page.items.map((v) => fromEntry(v.entry, v.alert, { taxonomy, silences }));
+        const page = paginate(visible, (a) => [q.sort, ...key(a)], [1, ...order], q.limit, q.cursor);
+        const alerts: AlertListEntry[] = [];
+        for (const alert of page.items) {
+          const entry = entryFor(alert, principal);
+          if (entry) alerts.push(fromEntry(entry, alert, { taxonomy, silences }));
+        }
         return { alerts, total: visible.length, next_cursor: page.next_cursor, sort: q.sort, position };
       });
 

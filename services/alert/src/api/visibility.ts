@@ -7,7 +7,7 @@
 // see everything. Admin keys see the stored record.
 import type { Alert, AlertAction, AlertRevision } from '@tocsin/core';
 import type { Principal } from '@tocsin/desk';
-import { viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
+import { shareDecision, viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
 import { isAdmin } from './principal';
 
 export interface DeskSummary {
@@ -27,6 +27,17 @@ export interface AlertEntry {
 export interface AlertDetail extends AlertEntry {
   revisions: Array<Partial<AlertRevision>>;
   actions: Array<Partial<AlertAction>>;
+}
+
+/**
+ * Whether entryFor() would give the caller anything, without building the view:
+ * the rule of viewFor() (withheld when no contributing incident may be shown),
+ * so a list can count and order thousands of alerts and view only one page.
+ */
+export function isVisibleTo(alert: Readonly<Alert>, principal: Principal): boolean {
+  if (isAdmin(principal)) return true;
+  const subscriber = { agency: principal.agency, country: principal.country };
+  return alert.evidence.some((e) => shareDecision(e, subscriber).level !== 'none');
 }
 
 /** The caller's entry for `alert`, or null when the sharing rules withhold it entirely. */

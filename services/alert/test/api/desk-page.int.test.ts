@@ -58,7 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page', () => {
     expect(await page.isVisible('#key-form')).toBe(false);
     const rows = page.locator('#alerts tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    const order = async () => rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['id']!));
+    const order = async () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')!));
     const before = await order();
     expect(new Set(before)).toEqual(new Set([first, second]));
     // Human labels, the raw key only as a tooltip; a link to the detail view.
@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page', () => {
     expect(await techRow.locator('a').getAttribute('title')).toBe('country_technology: BE|technology:messenger.encrypted');
     await expect.poll(() => page.textContent('#live')).toContain('live');
     // Severities differ in colour.
-    const colours = await page.locator('#alerts .sev').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const colours = await page.locator('#alerts .sev').evaluateAll((els) => els.map((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor));
     expect(new Set(colours).size).toBe(2);
 
     // A new alert from the engine is announced without a reload and without moving the rows.

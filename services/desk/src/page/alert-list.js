@@ -116,6 +116,8 @@ export function createAlertList({ identity, actionsFor, onError }) {
     total = page.total;
     position = page.position;
     hint();
+    // For measurements (the scale test reads it): when the first page of the list was on screen.
+    if (performance.getEntriesByName('tocsin:alerts-rendered').length === 0) performance.mark('tocsin:alerts-rendered');
   }
 
   async function loadMore() {
