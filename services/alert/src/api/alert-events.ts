@@ -3,7 +3,7 @@
 // GET /api/alerts/events?ticket=… streams the changes the key's holder may see
 // (change-stream.ts). The page opens the stream once and applies each row in
 // place instead of re-reading the list every few seconds.
-import { ApiError, errorResponse, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, errorResponse, type ApiRoutes } from '@tocsin/http';
 import type { AlertChangeHub } from './change-stream';
 import { operation } from './openapi';
 import { stringParam, type Query } from './query';
@@ -14,7 +14,7 @@ const POSITION = /^[A-Za-z0-9_-]{1,64}$/;
 
 const TICKET_SCHEMA = { $ref: '#/components/schemas/AlertStreamTicket' };
 
-export function alertEventRoutes(changes: () => AlertChangeHub, tickets: StreamTickets, limits: { ticketTtlMs: number; streamsPerKey: number; heartbeatMs: number; maxStreamMs: number }): DeskRoutes {
+export function alertEventRoutes(changes: () => AlertChangeHub, tickets: StreamTickets, limits: { ticketTtlMs: number; streamsPerKey: number; heartbeatMs: number; maxStreamMs: number }): ApiRoutes {
   const ttl = Math.round(limits.ticketTtlMs / 1000);
   return {
     name: 'alert-events',

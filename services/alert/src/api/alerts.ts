@@ -3,7 +3,7 @@
 // filtering cannot be used to learn about withheld incidents. List rows carry
 // no evidence (list-entry.ts); the detail route does.
 import { dimensionLabel, type Alert } from '@tocsin/core';
-import { ApiError, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, type ApiRoutes } from '@tocsin/http';
 import { SEVERITY_ORDER, severityRank } from '../subscriptions/filters';
 import type { AlertChangeHub } from './change-stream';
 import type { AlertApiDeps } from './deps';
@@ -110,7 +110,7 @@ function inEventRange(alert: Readonly<Alert>, from: string | undefined, to: stri
   return true;
 }
 
-export function alertRoutes(deps: AlertApiDeps, changes: () => Pick<AlertChangeHub, 'position'>): DeskRoutes {
+export function alertRoutes(deps: AlertApiDeps, changes: () => Pick<AlertChangeHub, 'position'>): ApiRoutes {
   return {
     name: 'alerts',
     paths: {

@@ -11,8 +11,8 @@
 // system-wide, including those withheld from it.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Alert, Silence } from '@tocsin/core';
-import type { Principal } from '@tocsin/desk';
-import { ApiError } from '@tocsin/desk';
+import type { Principal } from '@tocsin/http';
+import { ApiError } from '@tocsin/http';
 import type { AlertEngine, EngineChange } from '../engine/engine';
 import { isSilenced, type AlertListEntry } from './list-entry';
 

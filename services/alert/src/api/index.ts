@@ -1,6 +1,6 @@
-// The alerting HTTP API, plugged into the desk server (@tocsin/desk) as route
+// The alerting HTTP API, plugged into the API server (@tocsin/http) as route
 // modules. See docs/api.md for authentication, scopes, routes and limits.
-import type { DeskRoutes } from '@tocsin/desk';
+import type { ApiRoutes } from '@tocsin/http';
 import { alertEventRoutes } from './alert-events';
 import { alertRoutes } from './alerts';
 import { AlertChangeHub, STREAM_LIMITS, type StreamLimits } from './change-stream';
@@ -17,7 +17,7 @@ export interface AlertApiOptions {
   streamLimits?: Partial<StreamLimits>;
 }
 
-export function alertApiRoutes(deps: AlertApiDeps, options: AlertApiOptions = {}): DeskRoutes[] {
+export function alertApiRoutes(deps: AlertApiDeps, options: AlertApiOptions = {}): ApiRoutes[] {
   const limits: StreamLimits = { ...STREAM_LIMITS, ...options.streamLimits };
   // Built when the server registers the routes (the OpenAPI parts need no engine), ended before it closes.
   let hub: AlertChangeHub | null = null;
@@ -26,7 +26,7 @@ export function alertApiRoutes(deps: AlertApiDeps, options: AlertApiOptions = {}
     return hub;
   };
   const tickets = new StreamTickets({ ttlMs: limits.ticketTtlMs, outstandingPerKey: limits.ticketsPerKey }, Date.now);
-  const lifecycle: DeskRoutes = {
+  const lifecycle: ApiRoutes = {
     name: 'alert-stream-lifecycle',
     paths: {},
     register(app) {

@@ -6,7 +6,7 @@
 // route (GET /api/alerts/{id}) still serves all of it.
 import type { Alert, Silence, Taxonomy } from '@tocsin/core';
 import { dimensionLabel } from '@tocsin/core';
-import type { Principal } from '@tocsin/desk';
+import type { Principal } from '@tocsin/http';
 import { matcherSelects } from '../engine/silences';
 import { entryFor, type AlertEntry } from './visibility';
 

@@ -4,7 +4,7 @@
 // ticket: 256 random bits, single use, valid for a minute, bound to the key's
 // principal. Only the ticket's SHA-256 is held, as with API keys.
 import { createHash, randomBytes } from 'node:crypto';
-import { ApiError, type Principal } from '@tocsin/desk';
+import { ApiError, type Principal } from '@tocsin/http';
 
 export interface TicketLimits {
   ttlMs: number;

@@ -19,7 +19,7 @@ export interface PageUnderTest {
 }
 
 export async function openPage(testFile: string): Promise<PageUnderTest> {
-  const outDir = resolve(import.meta.dirname, '../../../../test-output', basename(testFile).replace(/\.ts$/, ''));
+  const outDir = resolve(import.meta.dirname, '../../test-output', basename(testFile).replace(/\.ts$/, ''));
   mkdirSync(outDir, { recursive: true });
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tocsin-chromium-')), {
     executablePath: CHROMIUM,

@@ -5,7 +5,7 @@ import { countryName, type Identity } from '@tocsin/core';
 import type { Principal } from '../auth/api-keys';
 import { ApiError } from '../errors';
 import { errorResponse } from '../openapi';
-import type { DeskRoutes } from '../server';
+import type { ApiRoutes } from '../server';
 
 export function identityOf(principal: Principal): Identity {
   return {
@@ -18,7 +18,7 @@ export function identityOf(principal: Principal): Identity {
   };
 }
 
-export function identityRoutes(): DeskRoutes {
+export function identityRoutes(): ApiRoutes {
   return {
     name: 'identity',
     paths: {

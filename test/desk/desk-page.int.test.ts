@@ -8,12 +8,13 @@
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { healthRoutes } from '@tocsin/desk';
-import { AGENCIES, apiHarness as alertHarness, evidence, openAlerts, signalOf, type Harness } from './harness';
+import { pageRoutes } from '@tocsin/desk';
+import { healthRoutes } from '@tocsin/http';
+import { AGENCIES, apiHarness as alertHarness, evidence, openAlerts, signalOf, type Harness } from '../../services/alert/test/api/harness';
 import { CHROMIUM, openPage, signIn } from './page-browser';
 
-/** The alert API with the health route the page's status line reads. */
-const apiHarness = () => alertHarness({ extraRoutes: [healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({}) })] });
+/** The alert API with the page and the health route its status line reads. */
+const apiHarness = () => alertHarness({ extraRoutes: [pageRoutes(), healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({}) })] });
 
 async function serve(h: Harness): Promise<string> {
   await h.server.listen({ host: '127.0.0.1', port: 0 });

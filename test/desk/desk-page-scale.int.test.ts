@@ -6,8 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { entryFor } from '../../src/api/visibility';
-import { AGENCIES, apiHarness, evidence, signalOf } from './harness';
+import { entryFor } from '../../services/alert/src/api/visibility';
+import { pageRoutes } from '@tocsin/desk';
+import { AGENCIES, apiHarness, evidence, signalOf } from '../../services/alert/test/api/harness';
 import { CHROMIUM, openPage, signIn } from './page-browser';
 
 const ALERTS = 10_000;
@@ -18,7 +19,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 describe.skipIf(!existsSync(CHROMIUM))('watch-desk page at scale', () => {
   it(`renders the first page of ${ALERTS} alerts and follows changes (figures printed)`, { timeout: 300_000 }, async () => {
-    const h = await apiHarness();
+    const h = await apiHarness({ extraRoutes: [pageRoutes()] });
     const countries = ['NL', 'BE', 'FR', 'DE', 'ES'];
     for (let start = 0; start < ALERTS; start += BATCH) {
       const signals = Array.from({ length: BATCH }, (_, j) => {
