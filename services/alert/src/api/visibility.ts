@@ -36,9 +36,21 @@ export interface AlertDetail extends AlertEntry {
  */
 export function isVisibleTo(alert: Readonly<Alert>, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
-  const subscriber = { agency: principal.agency, country: principal.country };
-  return alert.evidence.some((e) => shareDecision(e, subscriber).level !== 'none');
+  // The engine replaces an alert on every change, never edits it: a decision per record stays true.
+  let decided = visibleCache.get(alert);
+  if (!decided) visibleCache.set(alert, (decided = new Map()));
+  const viewer = `${principal.agency}|${principal.country}`;
+  let visible = decided.get(viewer);
+  if (visible === undefined) {
+    const subscriber = { agency: principal.agency, country: principal.country };
+    visible = alert.evidence.some((e) => shareDecision(e, subscriber).level !== 'none');
+    decided.set(viewer, visible);
+  }
+  return visible;
 }
+
+/** isVisibleTo's decisions per alert record and viewer; a replaced record's entry goes with it. */
+const visibleCache = new WeakMap<Readonly<Alert>, Map<string, boolean>>();
 
 /** The caller's entry for `alert`, or null when the sharing rules withhold it entirely. */
 export function entryFor(alert: Readonly<Alert>, principal: Principal): AlertEntry | null {
