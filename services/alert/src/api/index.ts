@@ -3,11 +3,13 @@
 import type { ApiRoutes } from '@tocsin/http';
 import { alertEventRoutes } from './alert-events';
 import { alertRoutes } from './alerts';
+import { alertSeriesRoutes } from './alert-series';
 import { AlertChangeHub, STREAM_LIMITS, type StreamLimits } from './change-stream';
 import type { AlertApiDeps } from './deps';
 import { deliveryRoutes } from './deliveries';
 import { deskActionRoutes } from './desk-actions';
 import { listEntryFor } from './list-entry';
+import { routeMapRoutes } from './route-map';
 import { StreamTickets } from './stream-tickets';
 import { subscriptionRoutes } from './subscriptions';
 import { taxonomyOf } from './taxonomy';
@@ -35,7 +37,7 @@ export function alertApiRoutes(deps: AlertApiDeps, options: AlertApiOptions = {}
       app.addHook('preClose', async () => hub?.close());
     },
   };
-  return [subscriptionRoutes(deps), alertRoutes(deps, changes), alertEventRoutes(changes, tickets, limits), lifecycle, deskActionRoutes(deps), deliveryRoutes(deps)];
+  return [subscriptionRoutes(deps), alertRoutes(deps, changes), alertEventRoutes(changes, tickets, limits), lifecycle, alertSeriesRoutes(deps), routeMapRoutes(deps), deskActionRoutes(deps), deliveryRoutes(deps)];
 }
 
 export type { AlertApiDeps } from './deps';

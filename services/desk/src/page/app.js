@@ -261,7 +261,10 @@ async function signIn() {
 
 // ---- router: hash route → view module under ./views/ (see views/README.md); `#/` is the desk itself ----
 
-const VIEWS = {};
+const VIEWS = {
+  alerts: 'alert-detail',
+  routes: 'routes',
+};
 let leaveView = null;
 
 async function route() {
