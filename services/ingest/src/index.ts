@@ -10,3 +10,4 @@ export { loadPartnersFile, validatePartners } from './partners';
 export { DedupeStore } from './dedupe';
 export type { IngestStats, PartnerStats } from './stats';
 export { checkMapping, formatMappingCheck, type MappingCheckOptions, type MappingCheckReport } from './mapping-check';
+export { IncidentFileReader, splitIncidentFile, inEventTimeOrder, type FilePiece, type FileRecordOutcome, type IncidentFileOptions } from './file-input';

@@ -1,15 +1,9 @@
 // Dry run of a whole partner file through a partner mapping, on ingest's own path
-// (processRecord: decode, normalise, validate, pseudonymise, de-duplicate), without Kafka.
-// A CSV file is cut into records of the header plus one data row, as a partner sends
-// them; a JSON file is JSON lines or one array of records. Used by `tocsin mapping check`.
-import { randomBytes } from 'node:crypto';
-import { compileValidator, loadTaxonomy, partnerTopic, type BusMessage, type Incident, type PartnerConfig } from '@tocsin/core';
-import { ingestConfig } from './config';
-import { parseCsvText } from './decode/csv-text';
+// (processRecord: decode, normalise, validate, pseudonymise, de-duplicate), without Kafka,
+// through the file reader (file-input.ts). Used by `tocsin mapping check`.
+import type { Incident, PartnerConfig } from '@tocsin/core';
 import type { DeadLetterReason } from './errors';
-import { DedupeStore } from './dedupe';
-import { processRecord, type ProcessContext } from './process-record';
-import { createPseudonymiser } from './pseudonymise';
+import { IncidentFileReader } from './file-input';
 
 export interface MappingCheckOptions {
   partner: PartnerConfig;
@@ -45,86 +39,37 @@ export interface MappingCheckReport {
   sample: Incident[];
 }
 
-interface Piece {
-  line: number;
-  value: Buffer;
-}
-
-/** The records a partner would send for this file, with the file line each starts on. */
-function pieces(partner: PartnerConfig, file: Buffer): { ok: true; pieces: Piece[] } | { ok: false; message: string } {
-  if (partner.format === 'csv') {
-    const parsed = parseCsvText(file.toString('utf8'), partner.csv?.delimiter ?? ',');
-    // A file that cannot be cut into rows is the file's problem, not a row's.
-    if (!parsed.ok) return { ok: false, message: `the CSV cannot be parsed: ${parsed.problem} (line ${parsed.line})` };
-    const hasHeader = partner.csv?.header ?? true;
-    const header = hasHeader ? (parsed.lines[0]?.raw ?? '') : '';
-    const separator = header === '' || /[\r\n]$/.test(header) ? '' : '\n';
-    const data = hasHeader ? parsed.lines.slice(1) : parsed.lines;
-    return { ok: true, pieces: data.map((l) => ({ line: l.line, value: Buffer.from(header + separator + l.raw, 'utf8') })) };
-  }
-  const text = file.toString('utf8');
-  if (text.trimStart().startsWith('[')) {
-    let records: unknown;
-    try {
-      records = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, message: `the file starts with [ but is not a JSON array: ${(error as Error).message}` };
-    }
-    if (!Array.isArray(records)) return { ok: false, message: 'the file is not a JSON array' };
-    return { ok: true, pieces: records.map((r, i) => ({ line: i + 1, value: Buffer.from(JSON.stringify(r), 'utf8') })) };
-  }
-  const out: Piece[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() !== '') out.push({ line: i + 1, value: Buffer.from(line, 'utf8') });
-  });
-  return { ok: true, pieces: out };
-}
-
 /** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */
 export function checkMapping(options: MappingCheckOptions): MappingCheckReport {
-  const { partner } = options;
-  const split = pieces(partner, options.file);
-  if (!split.ok) throw new Error(split.message);
-  const now = options.now ?? Date.now();
-  const pseudonymKey = options.pseudonymKey ?? randomBytes(32);
-  const context: ProcessContext = {
-    partners: new Map([[partner.id, partner]]),
-    taxonomy: loadTaxonomy(options.taxonomyDir),
-    validateIncident: compileValidator<Incident>('incident.v1'),
-    pseudonymiser: createPseudonymiser(pseudonymKey),
-    // A throwaway dead-letter key: originals are encrypted as in ingest, then dropped.
-    config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: 'tocsin-mapping-check' }),
-    // Rows of a multi-year file must all stay known to find repeated ids.
-    dedupe: new DedupeStore(200 * 365 * 86_400_000).stage(),
-    now,
-  };
-  const topic = partnerTopic(partner.id);
+  const reader = new IncidentFileReader({
+    partner: options.partner,
+    ...(options.pseudonymKey ? { pseudonymKey: options.pseudonymKey } : {}),
+    ...(options.taxonomyDir ? { taxonomyDir: options.taxonomyDir } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    source: 'tocsin-mapping-check',
+  });
   const maxExamples = options.examples ?? 3;
   const maxSample = options.sample ?? 0;
   const report: MappingCheckReport = { rows: 0, accepted: 0, revisions: 0, duplicates: 0, rejected: 0, byReason: [], sample: [] };
   const reasons = new Map<DeadLetterReason, { reason: DeadLetterReason; count: number; examples: RejectionExample[] }>();
-  split.pieces.forEach((piece, i) => {
-    const message: BusMessage = { topic, partition: 0, offset: String(i), key: null, value: piece.value, timestamp: now, headers: {} };
-    for (const outcome of processRecord(message, context)) {
-      report.rows++;
-      if (outcome.kind === 'accepted') {
-        report.accepted++;
-        if (outcome.event.revision > 1) report.revisions++;
-        if (report.sample.length < maxSample) report.sample.push(outcome.event.incident);
-      } else if (outcome.kind === 'duplicate') {
-        report.duplicates++;
-      } else {
-        report.rejected++;
-        const letter = outcome.deadLetter;
-        let entry = reasons.get(letter.reason as DeadLetterReason);
-        if (!entry) reasons.set(letter.reason as DeadLetterReason, (entry = { reason: letter.reason as DeadLetterReason, count: 0, examples: [] }));
-        entry.count++;
-        if (entry.examples.length < maxExamples) {
-          entry.examples.push({ line: piece.line, message: letter.message, ...(letter.pointer === undefined ? {} : { pointer: letter.pointer }) });
-        }
+  for (const outcome of reader.readAll(options.file)) {
+    report.rows++;
+    if (outcome.kind === 'accepted') {
+      report.accepted++;
+      if (outcome.event.revision > 1) report.revisions++;
+      if (report.sample.length < maxSample) report.sample.push(outcome.event.incident);
+    } else if (outcome.kind === 'duplicate') {
+      report.duplicates++;
+    } else {
+      report.rejected++;
+      let entry = reasons.get(outcome.reason);
+      if (!entry) reasons.set(outcome.reason, (entry = { reason: outcome.reason, count: 0, examples: [] }));
+      entry.count++;
+      if (entry.examples.length < maxExamples) {
+        entry.examples.push({ line: outcome.line, message: outcome.message, ...(outcome.pointer === undefined ? {} : { pointer: outcome.pointer }) });
       }
     }
-  });
+  }
   report.byReason = [...reasons.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   return report;
 }
