@@ -50,7 +50,7 @@ function parseFlags(argv: string[]): Flags {
 }
 
 /** The partner config to use: the file's only entry, or the one --partner names. */
-function loadPartner(path: string, id: string | undefined): PartnerConfig {
+export function loadPartner(path: string, id: string | undefined): PartnerConfig {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));

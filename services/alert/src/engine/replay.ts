@@ -30,7 +30,12 @@ export interface ReplayResult {
   heldInCooldown: number;
 }
 
-export function replayAlerts(signals: Iterable<Signal>, lifecycle: LifecycleConfig): ReplayResult {
+export interface ReplayOptions {
+  /** Every new revision of an alert, as the service would persist it (the backtest keeps episodes and deliveries from them). */
+  onRevision?(alert: Alert, previous: Alert | undefined): void;
+}
+
+export function replayAlerts(signals: Iterable<Signal>, lifecycle: LifecycleConfig, options: ReplayOptions = {}): ReplayResult {
   const book = new AlertBook(lifecycle, 'alert/replay');
   const revisions: ReplayRevision[] = [];
   let count = 0;
@@ -42,6 +47,7 @@ export function replayAlerts(signals: Iterable<Signal>, lifecycle: LifecycleConf
       if (!result.revised && resolvedBefore !== null && Date.parse(signal.bucket.start) >= resolvedBefore && result.alert.status === 'resolved') heldInCooldown++;
       if (!result.revised) return;
       const a = result.alert;
+      options.onRevision?.(a, previous);
       for (const h of a.history) {
         if (h.revision <= (previous?.revision ?? 0)) continue;
         revisions.push({
