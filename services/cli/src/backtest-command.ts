@@ -4,7 +4,7 @@
 // (with --subscriptions), summary.json and a self-contained report.html into --out.
 // Progress on stderr; exit 0 on success, 2 on bad usage or unreadable input.
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Alert, PartnerConfig } from '@tocsin/core';
 import { DEFAULT_CONFIG_PATH, loadPlan, type DetectorPlan } from '@tocsin/detect';
@@ -28,7 +28,7 @@ const USAGE = `usage: tocsin backtest --input <file.csv|file.ndjson|-> [--mappin
                    lines) scored by the desk's true/false positive labels
   --out            output folder (created): report.html, alerts.ndjson, signals.ndjson,
                    rejected.ndjson, deliveries.ndjson, summary.json
-  --quiet          no progress on stderr
+  --quiet          nothing on stderr but errors (no progress, no closing summary)
   Pseudonyms use TOCSIN_PSEUDONYM_KEY when set (the same tokens as ingest), else a random key.
   exit 0: done; 2: usage, input or configuration error`;
 
@@ -185,7 +185,9 @@ export async function runBacktestCommand(argv: string[], io: CommandIo, env: Nod
   await writeLines(join(out, 'alerts.ndjson'), run.episodes);
   if (run.deliveries) await writeLines(join(out, 'deliveries.ndjson'), run.deliveries);
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summaryOf(run, flags), null, 2)}\n`);
-  writeFileSync(join(out, 'report.html'), renderReport(run, { input: flags.input!, config: flags.config ?? DEFAULT_CONFIG_PATH, trends: truth?.trends ?? null }));
+  const shown = { input: flags.input === '-' ? 'standard input' : basename(flags.input!), config: flags.config ? basename(flags.config) : 'the default (deploy/detector-config.v1.json)' };
+  writeFileSync(join(out, 'report.html'), renderReport(run, { ...shown, ...(flags.mapping ? { mapping: basename(flags.mapping) } : {}), trends: truth?.trends ?? null }));
+  if (flags.quiet) return 0;
   const rejected = Object.entries(run.read.byReason).map(([r, n]) => `${r} ${n}`).join(', ');
   io.stderr.write(
     `tocsin backtest: ${run.read.records} records (${run.read.accepted} accepted, ${run.read.duplicates} duplicates, ${run.read.rejected} rejected${rejected ? `: ${rejected}` : ''}), ` +

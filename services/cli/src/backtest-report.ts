@@ -5,11 +5,13 @@ import type { TrendTruth } from '@tocsin/detect';
 import type { AlertEpisode, BacktestRun, SeriesPoint } from './backtest-run';
 
 const DAY_MS = 86_400_000;
-/** Alerts drawn as charts (highest rank first); every alert is in the table and in alerts.ndjson. */
+/** Alerts drawn as charts (strongest first); every alert is in the table and in alerts.ndjson. */
 export const MAX_CHARTS = 200;
 
 export interface ReportContext {
+  /** As shown: the input file's name, the mapping's and the detector configuration's. */
   input: string;
+  mapping?: string;
   config: string;
   trends: readonly TrendTruth[] | null;
 }
@@ -18,12 +20,21 @@ const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) =>
 const day = (iso: string | null): string => (iso === null ? '—' : iso.slice(0, 10));
 const num = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
-/** The series drawn for an episode: its own detector's on its key, else another detector of the same granularity. */
+/** Detectors whose upper bound is a count threshold (GLR and CUSUM bound their statistic instead), charted first. */
+const COUNT_BOUND_DETECTORS = ['farrington-flexible', 'farrington', 'ears-c1', 'ears-c2', 'ears-c3'];
+
+/**
+ * The series drawn for an episode: of one of its detectors whose upper bound is a count (else
+ * its own detector) on its key and granularity, else another detector of that granularity.
+ */
 function seriesOf(run: BacktestRun, e: AlertEpisode): { id: string; points: SeriesPoint[] } | null {
   const byDetector = run.series.get(`${e.dimension.type}|${e.dimension.key}`);
   if (!byDetector) return null;
-  const own = byDetector.get(`${e.detector}@${e.granularity}`);
-  if (own) return { id: `${e.detector}@${e.granularity}`, points: own };
+  const preferred = [...COUNT_BOUND_DETECTORS.filter((d) => e.detectors.includes(d)), e.detector];
+  for (const detector of preferred) {
+    const points = byDetector.get(`${detector}@${e.granularity}`);
+    if (points) return { id: `${detector}@${e.granularity}`, points };
+  }
   for (const [id, points] of byDetector) if (id.endsWith(`@${e.granularity}`)) return { id, points };
   const first = byDetector.entries().next().value;
   return first ? { id: first[0], points: first[1] } : null;
@@ -35,6 +46,23 @@ function trendsOf(e: AlertEpisode, trends: readonly TrendTruth[] | null): TrendT
   return trends.filter((t) => t.id === e.truth || (t.dimension.type === e.dimension.type && t.dimension.key === e.dimension.key));
 }
 
+/** Buckets without a scored row (no incident that day, or before a detector's history) drawn as 0 observed, no model. */
+function fillGaps(points: readonly SeriesPoint[], step: number): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  for (const p of points) {
+    const last = out.at(-1);
+    if (last) for (let t = last[0] + step; t < p[0]; t += step) out.push([t, 0, null, null, 0]);
+    out.push(p);
+  }
+  return out;
+}
+
+/** Charts first for the strongest evidence: severity, then how many detectors agree, how long it ran, its rank. */
+const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
+function strongestFirst(a: AlertEpisode, b: AlertEpisode): number {
+  return SEVERITY.indexOf(b.severity) - SEVERITY.indexOf(a.severity) || b.detectors.length - a.detectors.length || b.signals - a.signals || b.rank_score - a.rank_score;
+}
+
 function chart(run: BacktestRun, e: AlertEpisode, trends: readonly TrendTruth[] | null): string {
   const found = seriesOf(run, e);
   if (!found) return '<p class="muted">No count series for this key (an emergence or first-seen alert on a key no count detector scores).</p>';
@@ -43,7 +71,7 @@ function chart(run: BacktestRun, e: AlertEpisode, trends: readonly TrendTruth[] 
   const span = e.granularity === 'week' ? 52 * 7 * DAY_MS : 120 * DAY_MS;
   const from = opened - span;
   const to = (resolved ?? opened) + span / 4;
-  const points = found.points.filter((p) => p[0] >= from && p[0] <= to);
+  const points = fillGaps(found.points, e.granularity === 'week' ? 7 * DAY_MS : DAY_MS).filter((p) => p[0] >= from && p[0] <= to);
   if (points.length === 0) return '<p class="muted">No scored buckets around this alert.</p>';
   const W = 760, H = 190, L = 40, R = 10, T = 10, B = 24;
   const x0 = points[0]![0], x1 = Math.max(points.at(-1)![0], x0 + DAY_MS);
@@ -76,7 +104,7 @@ function chart(run: BacktestRun, e: AlertEpisode, trends: readonly TrendTruth[] 
 
 export function renderReport(run: BacktestRun, ctx: ReportContext): string {
   const reasons = Object.entries(run.read.byReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `<li><code>${esc(r)}</code> ${n}</li>`).join('');
-  const scoring = run.scoredBy === 'truth' ? 'against the ground truth given with --truth' : run.scoredBy === 'labels' ? "against the watch desk's TP/FP labels given with --labels" : 'not scored (give --truth or --labels)';
+  const scoring = run.scoredBy === 'truth' ? 'Scored against the ground truth given with --truth' : run.scoredBy === 'labels' ? "Scored against the watch desk's TP/FP labels given with --labels" : 'Not scored (give --truth or --labels)';
   const alertRows = run.alertTable.map((r) => `<tr><td>${esc(r.detector)}</td><td>${r.alerts}</td><td>${run.scoredBy ? r.truePositives : '—'}</td><td>${run.scoredBy ? r.falsePositives : '—'}</td>${run.scoredBy === 'labels' ? `<td>${r.unlabelled}</td>` : ''}${run.scoredBy === 'truth' ? `<td>${r.trendsFound}</td><td>${num(r.medianDelayDays)}</td>` : ''}</tr>`).join('');
   const alertHead = `<tr><th>detector</th><th>alerts</th><th>true positives</th><th>false positives</th>${run.scoredBy === 'labels' ? '<th>unlabelled</th>' : ''}${run.scoredBy === 'truth' ? '<th>trends alerted</th><th>median delay (days)</th>' : ''}</tr>`;
   let truth = '';
@@ -91,7 +119,7 @@ ${t.noveltyRows.map((r) => row(`${r.detector} (novel)`, r, 1, r.falseAlarmsPerKe
 ${t.emergenceRows.map((r) => row(r.detector, r, r.granularity === 'week' ? 7 : 1, `${r.falseAlarmsPerYear.toFixed(2)}/year`)).join('')}
 </table><p>any count detector: ${t.combined.detectedInTime}/${t.combined.trends} trends in time${t.combined.missed.length ? `; missed: ${t.combined.missed.map(esc).join(', ')}` : ''}</p>`;
   }
-  const charted = [...run.episodes].sort((a, b) => b.rank_score - a.rank_score).slice(0, MAX_CHARTS);
+  const charted = [...run.episodes].sort(strongestFirst).slice(0, MAX_CHARTS);
   const cards = charted.map((e) => `<section class="alert"><h3><span class="sev sev-${esc(e.severity)}">${esc(e.severity)}</span> ${esc(e.dimension.type)} <code>${esc(e.dimension.key)}</code></h3>
 <p>${esc(e.kind)} · ${e.detectors.map(esc).join(', ')} · per ${e.granularity} · opened ${day(e.opened_at)} · resolved ${day(e.resolved_at)} · countries ${e.countries.map(esc).join(', ') || '—'} · partners ${e.partners.map(esc).join(', ') || '—'}${e.truth !== undefined ? ` · ${e.truth ? `<b class="tp">true: ${esc(e.truth)}</b>` : '<b class="fp">no true trend</b>'}` : ''}${e.label !== undefined ? ` · desk label: ${esc(e.label ?? 'none')}` : ''}</p>
 ${e.summary ? `<p class="muted">${esc(e.summary)}</p>` : ''}${chart(run, e, ctx.trends)}</section>`).join('\n');
@@ -111,16 +139,16 @@ svg text{font-size:10px;fill:#57606a}.observed{fill:none;stroke:#0969da;stroke-w
 .key span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:18px;height:3px;vertical-align:middle;margin-right:4px}
 </style></head><body>
 <h1>Backtest of ${esc(ctx.input)}</h1>
-<p>Event time ${day(run.firstEvent)} – ${day(run.lastEvent)} · detector config ${esc(ctx.config)} · multiple-testing families ${run.families} (as the services)</p>
+<p>Event time ${day(run.firstEvent)} – ${day(run.lastEvent)}${ctx.mapping ? ` · mapping ${esc(ctx.mapping)}` : ''} · detector config ${esc(ctx.config)} · multiple-testing families ${run.families} (as the services)</p>
 <h2>Input</h2>
 <p>${run.read.records} records read: ${run.read.accepted} accepted, ${run.read.duplicates} duplicates skipped, ${run.read.rejected} rejected (in <code>rejected.ndjson</code>, same reason codes as the dead-letter topic)${reasons ? ':' : ''}</p>${reasons ? `<ul>${reasons}</ul>` : ''}
 <p>${run.incidents} incidents replayed in event-time order, ${run.lateDropped} observations later than the allowed lateness dropped, ${run.signals.length} signals, ${run.episodes.length} alerts${run.deliveries ? `, ${run.deliveries.length} deliveries` : ''}; ${Math.round(run.rate)} records/s (${run.seconds.total.toFixed(1)} s).</p>
-<h2>Alerts per detector</h2><p class="muted">Scored ${scoring}. An alert counts for every detector that fired in it; delay: days from a trend's start to the first bucket of its first alert.</p>
+<h2>Alerts per detector</h2><p class="muted">${scoring}. An alert counts for every detector that fired in it; delay: days from a trend's start to the first bucket of its first alert.</p>
 <table>${alertHead}${alertRows}</table>
 ${truth}
 <h2>Alerts</h2>
 <p class="key muted"><span><i class="sw" style="background:#0969da"></i>observed</span><span><i class="sw" style="background:#8c959f"></i>expected</span><span><i class="sw" style="background:#bf8700"></i>upper bound</span><span><i class="sw" style="background:#cf222e;height:8px;width:8px;border-radius:4px"></i>alarm</span><span><i class="sw" style="background:#f5d0cd;height:10px"></i>alert open</span><span><i class="sw" style="background:#c6e6cd;height:10px"></i>true trend</span></p>
-<p class="muted">${charted.length} of ${run.episodes.length} alerts charted (highest rank first, at most ${MAX_CHARTS}); every alert is in the table below and in alerts.ndjson.</p>
+<p class="muted">${charted.length} of ${run.episodes.length} alerts charted (strongest first: severity, detectors agreeing, signals, rank; at most ${MAX_CHARTS}); every alert is in the table below and in alerts.ndjson.</p>
 ${cards}
 <h2>Every alert</h2>
 <table><tr><th>opened</th><th>resolved</th><th>severity</th><th>detectors</th><th>dimension</th><th>key</th><th>countries</th>${run.scoredBy === 'truth' ? '<th>truth</th>' : ''}</tr>${list}</table>

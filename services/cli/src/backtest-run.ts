@@ -220,7 +220,10 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       yield s;
     }
   };
+  // The data is complete up to the end of its last day: alerts quiet by then resolve.
+  const lastEvent = ordered.at(-1)?.incident.occurred_at;
   replayAlerts(feed(), lifecycle, {
+    ...(lastEvent ? { endEventTime: (dayIndexOf(lastEvent) + 1) * DAY_MS } : {}),
     onRevision: (alert) => {
       const key = `${alert.id}#${alert.episode}`;
       // The signal being applied opened a new episode; later revisions keep its opening signal.
