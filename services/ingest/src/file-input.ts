@@ -19,11 +19,11 @@ export interface FilePiece {
 }
 
 /**
- * The records a partner would send for this file: a CSV file cut into the header plus one
- * data row each; a JSON file as JSON lines or one array of records. Throws (with the line)
- * only for a file that cannot be cut into records at all.
+ * The records a partner would send for this file, in file order: a CSV file cut into the
+ * header plus one data row each; a JSON file as JSON lines or one array of records. Throws
+ * (with the line) when first iterated, only for a file that cannot be cut into records at all.
  */
-export function splitIncidentFile(format: PartnerConfig['format'], file: Buffer | string, csv?: PartnerConfig['csv']): FilePiece[] {
+export function* splitIncidentFile(format: PartnerConfig['format'], file: Buffer | string, csv?: PartnerConfig['csv']): Generator<FilePiece> {
   const text = typeof file === 'string' ? file : file.toString('utf8');
   if (format === 'csv') {
     const parsed = parseCsvText(text, csv?.delimiter ?? ',');
@@ -33,7 +33,8 @@ export function splitIncidentFile(format: PartnerConfig['format'], file: Buffer 
     const header = hasHeader ? (parsed.lines[0]?.raw ?? '') : '';
     const separator = header === '' || /[\r\n]$/.test(header) ? '' : '\n';
     const data = hasHeader ? parsed.lines.slice(1) : parsed.lines;
-    return data.map((l) => ({ line: l.line, value: Buffer.from(header + separator + l.raw, 'utf8') }));
+    for (const l of data) yield { line: l.line, value: Buffer.from(header + separator + l.raw, 'utf8') };
+    return;
   }
   if (text.trimStart().startsWith('[')) {
     let records: unknown;
@@ -43,20 +44,20 @@ export function splitIncidentFile(format: PartnerConfig['format'], file: Buffer 
       throw new Error(`the file starts with [ but is not a JSON array: ${(error as Error).message}`);
     }
     if (!Array.isArray(records)) throw new Error('the file is not a JSON array');
-    return records.map((r, i) => ({ line: i + 1, value: Buffer.from(JSON.stringify(r), 'utf8') }));
+    for (let i = 0; i < records.length; i++) yield { line: i + 1, value: Buffer.from(JSON.stringify(records[i]), 'utf8') };
+    return;
   }
-  const out: FilePiece[] = [];
+  // JSON lines, one piece at a time: a year of incidents is 100 MB; they are not all copied at once.
   let start = 0;
   let line = 1;
   while (start <= text.length) {
     const end = text.indexOf('\n', start);
     const raw = text.slice(start, end < 0 ? text.length : end);
-    if (raw.trim() !== '') out.push({ line, value: Buffer.from(raw, 'utf8') });
+    if (raw.trim() !== '') yield { line, value: Buffer.from(raw, 'utf8') };
     if (end < 0) break;
     start = end + 1;
     line++;
   }
-  return out;
 }
 
 export interface IncidentFileOptions {
@@ -77,6 +78,8 @@ export type FileRecordOutcome =
   | { kind: 'duplicate'; line: number; partner: string }
   /** Rejected with a dead-letter reason code; the message quotes person values only as pseudonyms. */
   | { kind: 'rejected'; line: number; partner: string | null; reason: DeadLetterReason; message: string; pointer?: string };
+
+const PARTNER_FIELD = /"partner"\s*:\s*"([A-Za-z0-9_.-]{1,64})"/;
 
 /** Reads incident files on ingest's path; keeps de-duplication state across the records read. */
 export class IncidentFileReader {
@@ -101,7 +104,7 @@ export class IncidentFileReader {
   }
 
   /** The file's records, cut as its format says (see splitIncidentFile). */
-  split(file: Buffer | string): FilePiece[] {
+  split(file: Buffer | string): Generator<FilePiece> {
     const partner = this.options.partner;
     return splitIncidentFile(partner?.format ?? 'json', file, partner?.csv);
   }
@@ -133,11 +136,16 @@ export class IncidentFileReader {
    * its reason is the decoder's (malformed_json, bad_encoding).
    */
   private partnerOfCanonical(piece: FilePiece): string | FileRecordOutcome {
-    let partner: unknown;
-    try {
-      partner = (JSON.parse(piece.value.toString('utf8')) as { partner?: unknown } | null)?.partner;
-    } catch {
-      partner = 'file';
+    // The field read off the text (incidents have no other "partner" key; a quote inside a string is escaped, so
+    // narrative text cannot match); a full parse only when it is not there plainly. A wrong pick is caught by
+    // normalisation's partner check (partner_mismatch).
+    let partner: unknown = PARTNER_FIELD.exec(piece.value.toString('utf8'))?.[1];
+    if (partner === undefined) {
+      try {
+        partner = (JSON.parse(piece.value.toString('utf8')) as { partner?: unknown } | null)?.partner;
+      } catch {
+        partner = 'file';
+      }
     }
     if (typeof partner !== 'string' || partner === '') {
       const message = 'a canonical incident names its partner in "partner" (for a partner\'s own file, give its mapping)';
