@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
-import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
+import { pageRoutes, signalRoutes } from '@tocsin/desk';
+import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
 import { loadEmbeddedSecrets } from './embedded-secrets';
@@ -122,12 +123,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   }));
 
   // The server is up before the feed starts, so health answers from the first second.
-  const app = await buildDeskServer({
+  const app = await buildApiServer({
     logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
     routes: [
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+      pageRoutes(),
     ],
   });
   await guard.run('desk', () => app.listen({ port: options.port, host: options.host }));
