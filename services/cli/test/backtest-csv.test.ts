@@ -25,6 +25,7 @@ describe('tocsin backtest on a foreign-layout CSV through a mapping', () => {
     writeFileSync(join(dir, 'subs.json'), JSON.stringify([
       { id: 'es-desk', agency: 'es-guardia-civil', agency_country: 'ES', filters: { countries: ['ES'] } },
       { id: 'pt-air-only', agency: 'pt-pj', agency_country: 'PT', filters: { countries: ['PT'] } },
+      { id: 'de-all', agency: 'de-bka', agency_country: 'DE' },
     ]));
     const out = join(dir, 'out');
     const { io, err } = memoryIo();
@@ -43,7 +44,7 @@ describe('tocsin backtest on a foreign-layout CSV through a mapping', () => {
     // Three-year-old rows are not "too late": the first day of the file is in the replay.
     expect(summary.first_event.slice(0, 10)).toBe('2022-01-01');
 
-    const alerts = readFileSync(join(out, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; dimension: { key: string }; opened_at: string; countries: string[]; partners: string[]; detectors: string[] });
+    const alerts = readFileSync(join(out, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; dimension: { key: string }; opened_at: string; resolved_at: string | null; countries: string[]; partners: string[]; detectors: string[] });
     // A week alert opens at the start of the surge's first week (its bucket), up to 6 days before it.
     const onSurge = alerts.filter((a) => a.dimension.key.includes('EC') && Date.parse(a.opened_at) >= SURGE.from - 6 * 86_400_000 && Date.parse(a.opened_at) < SURGE.to);
     expect(onSurge.length).toBeGreaterThan(0);
@@ -51,9 +52,16 @@ describe('tocsin backtest on a foreign-layout CSV through a mapping', () => {
     expect(onSurge[0]!.countries).toContain('ES');
 
     // Deliveries after filters and sharing: the Spanish desk hears of the surge, the Portuguese filter matches nothing.
-    const deliveries = readFileSync(join(out, 'deliveries.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { subscription: string; alert_id: string; type: string });
+    const deliveries = readFileSync(join(out, 'deliveries.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { subscription: string; alert_id: string; type: string; level: string });
     expect(deliveries.some((d) => d.subscription === 'es-desk' && d.alert_id === onSurge[0]!.id && d.type === 'alert.opened')).toBe(true);
     expect(deliveries.some((d) => d.subscription === 'pt-air-only')).toBe(false);
+    // Sharing rules: the rows are TLP:AMBER (the mapping's default marking), so Spain (the incidents' country) gets
+    // the detail and Germany, not on the route, only the aggregate.
+    expect(new Set(deliveries.filter((d) => d.subscription === 'es-desk').map((d) => d.level))).toEqual(new Set(['full']));
+    expect(deliveries.filter((d) => d.subscription === 'de-all').length).toBeGreaterThan(0);
+    expect(new Set(deliveries.filter((d) => d.subscription === 'de-all').map((d) => d.level))).toEqual(new Set(['aggregate']));
+    // The surge's alerts end in event time: resolved once quiet, before the file ends.
+    expect(onSurge.every((a) => a.resolved_at !== null && a.resolved_at < '2024-12-31')).toBe(true);
 
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain('<svg');

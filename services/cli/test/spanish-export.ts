@@ -10,7 +10,7 @@ export const SPANISH_MAPPING: PartnerConfig = {
   name: 'UDYCO (export)',
   country: 'ES',
   format: 'csv',
-  default_handling: { tlp: 'GREEN', source_reliability: 'B', information_credibility: '2' },
+  default_handling: { tlp: 'AMBER', source_reliability: 'B', information_credibility: '2' },
   date_formats: ['dd/MM/yyyy'],
   csv: {
     delimiter: ';',
