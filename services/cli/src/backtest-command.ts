@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG_PATH, loadPlan, type DetectorPlan } from '@tocsin/detect
 import { parseKey } from '@tocsin/ingest';
 import { readGroundTruth } from '@tocsin/simulator';
 import type { CommandIo } from './io';
-import { loadPartner } from './mapping-command';
+import { loadMappingPartner } from './input-file';
 import { parseSubscriptions, runBacktest, type BacktestProgress, type BacktestRun, type BacktestTruth } from './backtest-run';
 import { renderReport } from './backtest-report';
 
@@ -150,7 +150,7 @@ export async function runBacktestCommand(argv: string[], io: CommandIo, env: Nod
   let subscriptions;
   let file: Buffer;
   try {
-    partner = flags.mapping ? loadPartner(flags.mapping, flags.partner) : undefined;
+    partner = flags.mapping ? loadMappingPartner(flags.mapping, flags.partner) : undefined;
     plan = loadPlan(flags.config ?? DEFAULT_CONFIG_PATH);
     if (flags.subscriptions) subscriptions = parseSubscriptions(readJson(flags.subscriptions, '--subscriptions'));
     if (flags.truth) truth = (await readGroundTruth(flags.truth)) as unknown as BacktestTruth;

@@ -1,6 +1,7 @@
 // An incident file read on ingest's own path (processRecord: decode, normalise, validate,
-// pseudonymise, de-duplicate), without Kafka: what `tocsin mapping check`, `tocsin backtest`
-// and a file-fed pipeline share. A file is either a partner's file read through its mapping
+// pseudonymise, de-duplicate), without Kafka: cutting a file into the records a partner would
+// send and the offline processing context are shared by `tocsin mapping check`, `tocsin
+// backtest`, `tocsin start --input` and `tocsin produce`; the reader is the backtest's. A file is either a partner's file read through its mapping
 // (partner-config.v1: CSV, or JSON lines / a JSON array), or, without a mapping, canonical
 // incident JSON lines whose `partner` field says whose record each line is.
 import { randomBytes } from 'node:crypto';
@@ -60,6 +61,35 @@ export function* splitIncidentFile(format: PartnerConfig['format'], file: Buffer
   }
 }
 
+export interface OfflineContextOptions {
+  partners: readonly PartnerConfig[];
+  /** HMAC key of pseudonyms; default a random key. */
+  pseudonymKey?: Buffer;
+  taxonomyDir?: string;
+  /** Current time, ms since the epoch. */
+  now: number;
+  /** The `source` named in dead letters and events. */
+  source: string;
+}
+
+/**
+ * Ingest's processing context for reading a file without Kafka: the partners' mappings,
+ * the taxonomy, a throwaway dead-letter key (originals are encrypted as in ingest, then
+ * dropped) and a de-duplication state that keeps every row of a multi-year file.
+ */
+export function offlineProcessContext(options: OfflineContextOptions): ProcessContext {
+  const pseudonymKey = options.pseudonymKey ?? randomBytes(32);
+  return {
+    partners: new Map(options.partners.map((p) => [p.id, p])),
+    taxonomy: loadTaxonomy(options.taxonomyDir),
+    validateIncident: compileValidator<Incident>('incident.v1'),
+    pseudonymiser: createPseudonymiser(pseudonymKey),
+    config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: options.source }),
+    dedupe: new DedupeStore(200 * 365 * 86_400_000).stage(),
+    now: options.now,
+  };
+}
+
 export interface IncidentFileOptions {
   /** The partner mapping; without it the file is canonical incident JSON lines naming their partners. */
   partner?: PartnerConfig;
@@ -88,19 +118,14 @@ export class IncidentFileReader {
   private offset = 0;
 
   constructor(private readonly options: IncidentFileOptions = {}) {
-    const pseudonymKey = options.pseudonymKey ?? randomBytes(32);
     if (options.partner) this.partners.set(options.partner.id, options.partner);
-    this.context = {
-      partners: this.partners,
-      taxonomy: loadTaxonomy(options.taxonomyDir),
-      validateIncident: compileValidator<Incident>('incident.v1'),
-      pseudonymiser: createPseudonymiser(pseudonymKey),
-      // A throwaway dead-letter key: originals are encrypted as in ingest; callers keep only reason and message.
-      config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: options.source ?? 'tocsin-file' }),
-      // Rows of a multi-year file must all stay known to find repeated ids.
-      dedupe: new DedupeStore(200 * 365 * 86_400_000).stage(),
-      now: options.now ?? Date.now(),
-    };
+    const context = offlineProcessContext({
+      partners: [], now: options.now ?? Date.now(), source: options.source ?? 'tocsin-file',
+      ...(options.pseudonymKey ? { pseudonymKey: options.pseudonymKey } : {}),
+      ...(options.taxonomyDir ? { taxonomyDir: options.taxonomyDir } : {}),
+    });
+    // Canonical lines add a partner config per partner as they name them.
+    this.context = { ...context, partners: this.partners };
   }
 
   /** The file's records, cut as its format says (see splitIncidentFile). */

@@ -9,5 +9,11 @@ export { processRecord, incidentKey, type ProcessContext, type RecordOutcome } f
 export { loadPartnersFile, validatePartners } from './partners';
 export { DedupeStore } from './dedupe';
 export type { IngestStats, PartnerStats } from './stats';
-export { checkMapping, formatMappingCheck, type MappingCheckOptions, type MappingCheckReport } from './mapping-check';
-export { IncidentFileReader, splitIncidentFile, inEventTimeOrder, type FilePiece, type FileRecordOutcome, type IncidentFileOptions } from './file-input';
+export {
+  checkMapping, formatMappingCheck, partnerFileRecords,
+  type FileRecord, type MappingCheckOptions, type MappingCheckReport,
+} from './mapping-check';
+export {
+  IncidentFileReader, splitIncidentFile, inEventTimeOrder, offlineProcessContext,
+  type FilePiece, type FileRecordOutcome, type IncidentFileOptions, type OfflineContextOptions,
+} from './file-input';

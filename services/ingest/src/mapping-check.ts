@@ -1,9 +1,11 @@
 // Dry run of a whole partner file through a partner mapping, on ingest's own path
-// (processRecord: decode, normalise, validate, pseudonymise, de-duplicate), without Kafka,
-// through the file reader (file-input.ts). Used by `tocsin mapping check`.
-import type { Incident, PartnerConfig } from '@tocsin/core';
+// (processRecord: decode, normalise, validate, pseudonymise, de-duplicate), without Kafka.
+// The file is cut into the records a partner would send by file-input.ts. Used by
+// `tocsin mapping check`.
+import { partnerTopic, type BusMessage, type Incident, type PartnerConfig } from '@tocsin/core';
 import type { DeadLetterReason } from './errors';
-import { IncidentFileReader } from './file-input';
+import { offlineProcessContext, splitIncidentFile, type FilePiece } from './file-input';
+import { processRecord } from './process-record';
 
 export interface MappingCheckOptions {
   partner: PartnerConfig;
@@ -39,37 +41,59 @@ export interface MappingCheckReport {
   sample: Incident[];
 }
 
+/** One record a partner would send for a row of a file: a CSV header plus one data row, or one JSON record. */
+export type FileRecord = FilePiece;
+
+/**
+ * The records a partner would send for this file, with the file line each starts on. Also
+ * used by `tocsin start --input` and `tocsin produce`, which send exactly these records.
+ */
+export function partnerFileRecords(partner: PartnerConfig, file: Buffer): { ok: true; pieces: FileRecord[] } | { ok: false; message: string } {
+  try {
+    return { ok: true, pieces: [...splitIncidentFile(partner.format, file, partner.csv)] };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
 /** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */
 export function checkMapping(options: MappingCheckOptions): MappingCheckReport {
-  const reader = new IncidentFileReader({
-    partner: options.partner,
+  const { partner } = options;
+  const split = partnerFileRecords(partner, options.file);
+  if (!split.ok) throw new Error(split.message);
+  const now = options.now ?? Date.now();
+  const context = offlineProcessContext({
+    partners: [partner], now, source: 'tocsin-mapping-check',
     ...(options.pseudonymKey ? { pseudonymKey: options.pseudonymKey } : {}),
     ...(options.taxonomyDir ? { taxonomyDir: options.taxonomyDir } : {}),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-    source: 'tocsin-mapping-check',
   });
+  const topic = partnerTopic(partner.id);
   const maxExamples = options.examples ?? 3;
   const maxSample = options.sample ?? 0;
   const report: MappingCheckReport = { rows: 0, accepted: 0, revisions: 0, duplicates: 0, rejected: 0, byReason: [], sample: [] };
   const reasons = new Map<DeadLetterReason, { reason: DeadLetterReason; count: number; examples: RejectionExample[] }>();
-  for (const outcome of reader.readAll(options.file)) {
-    report.rows++;
-    if (outcome.kind === 'accepted') {
-      report.accepted++;
-      if (outcome.event.revision > 1) report.revisions++;
-      if (report.sample.length < maxSample) report.sample.push(outcome.event.incident);
-    } else if (outcome.kind === 'duplicate') {
-      report.duplicates++;
-    } else {
-      report.rejected++;
-      let entry = reasons.get(outcome.reason);
-      if (!entry) reasons.set(outcome.reason, (entry = { reason: outcome.reason, count: 0, examples: [] }));
-      entry.count++;
-      if (entry.examples.length < maxExamples) {
-        entry.examples.push({ line: outcome.line, message: outcome.message, ...(outcome.pointer === undefined ? {} : { pointer: outcome.pointer }) });
+  split.pieces.forEach((piece, i) => {
+    const message: BusMessage = { topic, partition: 0, offset: String(i), key: null, value: piece.value, timestamp: now, headers: {} };
+    for (const outcome of processRecord(message, context)) {
+      report.rows++;
+      if (outcome.kind === 'accepted') {
+        report.accepted++;
+        if (outcome.event.revision > 1) report.revisions++;
+        if (report.sample.length < maxSample) report.sample.push(outcome.event.incident);
+      } else if (outcome.kind === 'duplicate') {
+        report.duplicates++;
+      } else {
+        report.rejected++;
+        const letter = outcome.deadLetter;
+        let entry = reasons.get(letter.reason as DeadLetterReason);
+        if (!entry) reasons.set(letter.reason as DeadLetterReason, (entry = { reason: letter.reason as DeadLetterReason, count: 0, examples: [] }));
+        entry.count++;
+        if (entry.examples.length < maxExamples) {
+          entry.examples.push({ line: piece.line, message: letter.message, ...(letter.pointer === undefined ? {} : { pointer: letter.pointer }) });
+        }
       }
     }
-  }
+  });
   report.byReason = [...reasons.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   return report;
 }
