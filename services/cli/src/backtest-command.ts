@@ -3,7 +3,7 @@
 // (backtest-run.ts) and writes rejected.ndjson, signals.ndjson, alerts.ndjson, deliveries
 // (with --subscriptions), summary.json and a self-contained report.html into --out.
 // Progress on stderr; exit 0 on success, 2 on bad usage or unreadable input.
-import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Alert, PartnerConfig } from '@tocsin/core';
@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG_PATH, loadPlan, type DetectorPlan } from '@tocsin/detect
 import { parseKey } from '@tocsin/ingest';
 import { readGroundTruth } from '@tocsin/simulator';
 import type { CommandIo } from './io';
-import { loadMappingPartner } from './input-file';
+import { loadMappingPartner, MAX_INPUT_BYTES } from './input-file';
 import { parseSubscriptions, runBacktest, type BacktestProgress, type BacktestRun, type BacktestTruth } from './backtest-run';
 import { renderReport } from './backtest-report';
 
@@ -94,10 +94,21 @@ export function parseLabels(text: string, path: string): Alert[] {
   return list as Alert[];
 }
 
+/** The whole input (it is read into memory, as `tocsin start --input` reads it): at most MAX_INPUT_BYTES. */
 async function readInput(path: string, io: CommandIo): Promise<Buffer> {
-  if (path !== '-') return readFileSync(path);
+  const tooBig = (): Error => new Error(`${path === '-' ? 'standard input' : path} has more than ${MAX_INPUT_BYTES} bytes, the limit of one backtest (split it)`);
+  if (path !== '-') {
+    if (statSync(path).size > MAX_INPUT_BYTES) throw tooBig();
+    return readFileSync(path);
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += bytes.length;
+    if (size > MAX_INPUT_BYTES) throw tooBig();
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 }
 
