@@ -44,7 +44,9 @@ export { alertConfig, alertConfigFromEnv, topicsWithPrefix, DEFAULT_DELIVERY, DE
 export { AlertError, ALERT_ERROR_CODES, isAlertError, type AlertErrorCode } from './errors';
 export { AlertEngine, type AlertFilter, type EngineStats, type IncomingSignal, type Notifier } from './engine/engine';
 export { MATCHER_LABELS } from './engine/silences';
-export { replayAlerts, type ReplayResult, type ReplayRevision } from './engine/replay';
+export { replayAlerts, type ReplayOptions, type ReplayResult, type ReplayRevision } from './engine/replay';
+export { withoutRedEvidence } from './engine/red-guard';
+export { isNews } from './delivery/service';
 export { SubscriptionStore, publicView, type Scope, type SubscriptionInput, type SubscriptionPatch, type SubscriptionView } from './subscriptions/store';
 export { matchesFilters, SEVERITY_ORDER } from './subscriptions/filters';
 export { DeliveryService, type DeliveryFilter, type DeliveryStats } from './delivery/service';

@@ -954,6 +954,67 @@ export interface AssignRequest {
   comment?: string;
 }
 
+export type BacktestSubscriptions = BacktestSubscriber[];
+
+export interface BacktestSubscriber {
+  /**
+   * Name of the subscription in the outputs.
+   */
+  id: string;
+  /**
+   * The subscribing agency (same namespace as partner ids: an agency sees its own incidents in full).
+   */
+  agency: string;
+  /**
+   * Country of the agency; decides the sharing rules.
+   */
+  agency_country: string;
+  filters?: SubscriptionFilters;
+}
+
+export interface SubscriptionFilters {
+  /**
+   * Countries of interest: an alert matches when one of its (visible) countries is listed.
+   *
+   * @maxItems 250
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  countries?: string[];
+  /**
+   * Also match any alert whose route or country touches the agency's own country as origin, transit or destination.
+   */
+  touches_territory?: boolean;
+  /**
+   * Region codes from schemas/regions/regions.v1.json, expanded to their member countries.
+   *
+   * @maxItems 50
+   */
+  regions?: string[];
+  /**
+   * ICCS codes; an alert matches when its category starts with one of them (prefix match: '06' covers '0601').
+   *
+   * @maxItems 100
+   *
+   * Items: UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   */
+  categories?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  methods?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  technologies?: string[];
+  detector_kinds?: ('count' | 'novelty' | 'terms' | 'spread' | 'displacement')[];
+  min_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
+}
+
 export interface DeadLetter {
   /**
    * <topic>:<partition>:<offset>[:<row>] of the rejected record; stable across re-processing.
@@ -2754,49 +2815,6 @@ export interface SubscriptionChangeRequest {
    */
   description?: string;
   filters?: SubscriptionFilters;
-}
-
-export interface SubscriptionFilters {
-  /**
-   * Countries of interest: an alert matches when one of its (visible) countries is listed.
-   *
-   * @maxItems 250
-   *
-   * Items: ISO 3166-1 alpha-2 country code, upper case.
-   */
-  countries?: string[];
-  /**
-   * Also match any alert whose route or country touches the agency's own country as origin, transit or destination.
-   */
-  touches_territory?: boolean;
-  /**
-   * Region codes from schemas/regions/regions.v1.json, expanded to their member countries.
-   *
-   * @maxItems 50
-   */
-  regions?: string[];
-  /**
-   * ICCS codes; an alert matches when its category starts with one of them (prefix match: '06' covers '0601').
-   *
-   * @maxItems 100
-   *
-   * Items: UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
-   */
-  categories?: string[];
-  /**
-   * @maxItems 100
-   *
-   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
-   */
-  methods?: string[];
-  /**
-   * @maxItems 100
-   *
-   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
-   */
-  technologies?: string[];
-  detector_kinds?: ('count' | 'novelty' | 'terms' | 'spread' | 'displacement')[];
-  min_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
 }
 
 export interface SubscriptionPauseRequest {
