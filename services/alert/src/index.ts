@@ -58,3 +58,8 @@ export { startDemoReceiver, type DemoReceiver, type ReceivedWebhook } from './de
 export { startAlertDemo, type AlertDemo, type AlertDemoOptions } from './demo';
 export { runAlertService } from './service';
 export { alertApiRoutes, ALERTS_PAGE, SUBSCRIPTIONS_PAGE, DELIVERIES_PAGE, DEAD_LETTER_PAGE, type AlertApiDeps } from './api/index';
+export { detectorConfigRoutes } from './api/detector-config';
+export { DetectorTuning, type DetectorTuningDeps } from './tuning/tuning';
+export { DetectorConfigLog, HISTORY_LIMIT, type ConfigVersion } from './tuning/config-log';
+export { RecentIncidents, DEFAULT_RECENT_LIMITS, type RecentIncidentsLimits } from './tuning/recent-incidents';
+export { dryRun, DRY_RUN_LIST_LIMIT, type DryRunResult, type AlertSummary } from './tuning/dry-run';

@@ -3,9 +3,9 @@
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
+import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, TOPICS, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
-import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
+import { alertApiRoutes, DEFAULT_LIFECYCLE, DetectorTuning, detectorConfigRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
@@ -44,6 +44,8 @@ export interface EmbeddedPipeline {
     scenario: Scenario;
     ingest: Ingest;
     alerts: AlertDemo;
+    /** Live detector tuning (PUT /api/detector-config), applied through detector-config.v1. */
+    tuning: DetectorTuning;
     /** Resolves when the simulated feed has sent everything (or failed: null). */
     feed: Promise<SimulationResult | null>;
     simulatedNow(): number;
@@ -85,7 +87,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
-  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
+  const detectorPlan = loadPlan(options.detectorConfigPath);
+  const detect = buildDetect({ bus, config: detectorPlan, logger, clock: simulatedNow, instance: 'detect/embedded' });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -106,7 +109,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       simulator: part('simulator', simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
-      alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
+      alert: part('alert', 'ok', { ...alerts.app.stats(), tuning: tuning.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
       desk: part('desk', 'ok', {}),
       ...(failures[UNATTRIBUTED] ? { [UNATTRIBUTED]: part(UNATTRIBUTED, 'ok', {}) } : {}),
     };
@@ -121,6 +124,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
   }));
 
+  // Live tuning: the API writes detector-config.v1, which detect follows; dry runs replay the recent incidents.
+  const tuning = new DetectorTuning({
+    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: detectorPlan,
+    lifecycle: DEFAULT_LIFECYCLE, subscriptions: alerts.app.subscriptions, regions: alerts.app.regions, logger,
+  });
+  await guard.run('alert', () => tuning.start());
+
   // The server is up before the feed starts, so health answers from the first second.
   const app = await buildDeskServer({
     logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
@@ -128,6 +138,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+      detectorConfigRoutes(tuning),
     ],
   });
   await guard.run('desk', () => app.listen({ port: options.port, host: options.host }));
@@ -162,7 +173,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     demoReceiverUrl: alerts.receiver.url,
     apiKeys: secrets.apiKeys.map(({ label, key }) => ({ label, key })),
     secretsFile,
-    internals: { bus, scenario, ingest, alerts, feed, simulatedNow, components },
+    internals: { bus, scenario, ingest, alerts, tuning, feed, simulatedNow, components },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -171,6 +182,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       await app.close();
       await ingest.stop();
       await detect.stop();
+      await tuning.stop();
       await alerts.stop();
       await bus.close();
       guard.uninstall();

@@ -9,3 +9,4 @@ export { PartitionScorer } from './score/partition-scorer';
 export { Exploder } from './explode/exploder';
 export { DEFAULT_DETECT_TOPICS, type DetectTopics } from './topics';
 export { overlaps, type TrendTruth } from './evaluation/ground-truth';
+export { backtest, asEvent, type BacktestOptions, type BacktestResult } from './evaluation/backtest';
