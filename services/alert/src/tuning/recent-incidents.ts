@@ -16,11 +16,11 @@ export interface RecentIncidentsLimits {
 }
 
 /**
- * 60 days and 48 MiB: keys are scored after min_history_days (28 in the default), so a month of
- * buckets is compared; a dry run replays the window twice, in the alert service's event loop,
- * so the window bounds its time (docs/api.md#detector-tuning gives the measured figures).
+ * 60 days and 24 MiB (~24,000 incidents of ~1 KB): keys are scored after min_history_days (28
+ * in the default), so a month of buckets is compared; a dry run replays the window twice, in
+ * the alert service's event loop, so the window bounds its time (docs/api.md#detector-tuning).
  */
-export const DEFAULT_RECENT_LIMITS: RecentIncidentsLimits = { days: 60, maxBytes: 48 * 1024 * 1024 };
+export const DEFAULT_RECENT_LIMITS: RecentIncidentsLimits = { days: 60, maxBytes: 24 * 1024 * 1024 };
 
 interface Entry {
   day: number;
