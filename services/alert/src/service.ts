@@ -4,12 +4,12 @@
 // process entry point around it.
 import { hostname } from 'node:os';
 import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, loadTaxonomy, TOPICS } from '@tocsin/core';
-import { loadPlan } from '@tocsin/detect';
-import { buildDeskServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/desk';
+import { buildApiServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/http';
 import { alertApiRoutes } from './api';
 import { detectorConfigRoutes } from './api/detector-config';
 import { buildAlert } from './app';
 import { alertConfigFromEnv } from './config';
+import type { DetectorScoring } from './tuning/scoring';
 import { DetectorTuning } from './tuning/tuning';
 
 const VERSION = '0.1.0';
@@ -34,7 +34,15 @@ function recentLimitsFromEnv(env: Record<string, string | undefined>): { days?: 
   return { ...(days !== undefined ? { days } : {}), ...(maxBytes !== undefined ? { maxBytes } : {}) };
 }
 
-export async function runAlertService(env: Record<string, string | undefined> = process.env): Promise<() => Promise<void>> {
+export interface AlertServiceOptions {
+  /**
+   * detect's validation and scoring: given, the detector tuning routes are served
+   * (`tocsin service alert` passes them; this service does not import detect).
+   */
+  detectorScoring?: DetectorScoring;
+}
+
+export async function runAlertService(env: Record<string, string | undefined> = process.env, options: AlertServiceOptions = {}): Promise<() => Promise<void>> {
   const logger = createLogger('alert');
   // Every setting is checked before anything connects.
   const kafka = kafkaConnectionFromEnv(env);
@@ -44,38 +52,40 @@ export async function runAlertService(env: Record<string, string | undefined> = 
   const host = env['ALERT_HTTP_HOST'] ?? '127.0.0.1';
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   // Live tuning starts from the file detect starts from (same DETECTOR_CONFIG), until the topic holds a version.
-  const baseline = loadPlan(env['DETECTOR_CONFIG']);
+  const scoring = options.detectorScoring;
+  const baseline = scoring?.load(env['DETECTOR_CONFIG']);
   const recentLimits = recentLimitsFromEnv(env);
   // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts alert. It may
   // fail while app.start() still runs, so stop() handles a half-started service.
   const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
   const app = buildAlert({ bus, config, logger });
   const prefix = env['TOCSIN_TOPIC_PREFIX'] ?? '';
-  const tuning = new DetectorTuning({
-    bus, topics: { config: prefix + TOPICS.detectorConfig.name, incidents: prefix + TOPICS.incidents.name }, baseline,
+  const tuning = scoring && baseline ? new DetectorTuning({
+    bus, topics: { config: prefix + TOPICS.detectorConfig.name, incidents: prefix + TOPICS.incidents.name }, baseline, scoring,
     lifecycle: config.lifecycle, subscriptions: app.subscriptions, regions: app.regions, logger, recentLimits,
-  });
-  let http: Awaited<ReturnType<typeof buildDeskServer>> | undefined;
+  }) : null;
+  let http: Awaited<ReturnType<typeof buildApiServer>> | undefined;
   let statsTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(statsTimer);
       await http?.close();
-      await tuning.stop();
+      await tuning?.stop();
       await app.stop();
       await bus.close();
     })());
   const onConsumerFailure = exitOnConsumerFailure(logger, stop);
   await app.start();
-  await tuning.start();
+  await tuning?.start();
+  if (!tuning) logger.info('detector tuning routes not served: run alert through `tocsin service alert` for them');
   const startedAt = Date.now();
-  http = await buildDeskServer({
+  http = await buildApiServer({
     logger, version: VERSION, keys,
     routes: [
-      healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: { ...app.stats(), tuning: tuning.stats() } }, kafka: busComponent(bus.health()) }) }),
+      healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: { ...app.stats(), ...(tuning ? { tuning: tuning.stats() } : {}) } }, kafka: busComponent(bus.health()) }) }),
       ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy }),
-      detectorConfigRoutes(tuning),
+      ...(tuning ? [detectorConfigRoutes(tuning)] : []),
     ],
   });
   await http.listen({ port, host });

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, TOPICS, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, DEFAULT_LIFECYCLE, DetectorTuning, detectorConfigRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
-import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
+import { pageRoutes, signalRoutes } from '@tocsin/desk';
+import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
+import { detectScoring } from './detector-scoring';
 import { loadEmbeddedSecrets } from './embedded-secrets';
 
 const DAY_MS = 86_400_000;
@@ -126,19 +128,20 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
 
   // Live tuning: the API writes detector-config.v1, which detect follows; dry runs replay the recent incidents.
   const tuning = new DetectorTuning({
-    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: detectorPlan,
+    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: detectorPlan, scoring: detectScoring,
     lifecycle: DEFAULT_LIFECYCLE, subscriptions: alerts.app.subscriptions, regions: alerts.app.regions, logger,
   });
   await guard.run('alert', () => tuning.start());
 
   // The server is up before the feed starts, so health answers from the first second.
-  const app = await buildDeskServer({
+  const app = await buildApiServer({
     logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
     routes: [
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
       detectorConfigRoutes(tuning),
+      pageRoutes(),
     ],
   });
   await guard.run('desk', () => app.listen({ port: options.port, host: options.host }));

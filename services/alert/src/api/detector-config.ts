@@ -4,9 +4,9 @@
 // alone: the configuration decides what every agency is warned of, so changing it is a
 // grant of its own, and every change names who made it and why.
 import type { DetectorConfigChangeRequest, DetectorConfigDryRunRequest } from '@tocsin/core';
-import { buildPlan, DetectError, type DetectorPlan } from '@tocsin/detect';
-import { ApiError, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, type ApiRoutes } from '@tocsin/http';
 import type { ChangeOutcome } from '../tuning/config-log';
+import { isConfigInvalid, type ScoringPlan } from '../tuning/scoring';
 import type { DetectorTuning } from '../tuning/tuning';
 import { parseBody } from './body';
 import { operation, ref } from './openapi';
@@ -81,11 +81,11 @@ const DRY_RUN_SCHEMA = {
 } as const;
 
 /** The validated candidate: the body's schema, then detect's own checks (known detectors and parameters). */
-function candidateOf(config: unknown): DetectorPlan {
+function candidateOf(tuning: DetectorTuning, config: unknown): ScoringPlan {
   try {
-    return buildPlan(config);
+    return tuning.plan(config);
   } catch (err) {
-    if (!(err instanceof DetectError)) throw err;
+    if (!isConfigInvalid(err)) throw err;
     // detect's messages start with the pointer inside the configuration ("detector config /x ..." or "/x: ...").
     const message = err.message.replace(/^detector config /, '');
     throw new ApiError('bad_request', `${message.startsWith('/') ? '/config' : '/config: '}${message} (CONFIG_INVALID)`);
@@ -110,7 +110,7 @@ function refused(outcome: Exclude<ChangeOutcome, { ok: true }>): ApiError {
   }
 }
 
-export function detectorConfigRoutes(tuning: DetectorTuning): DeskRoutes {
+export function detectorConfigRoutes(tuning: DetectorTuning): ApiRoutes {
   const view = (version?: string) => {
     const current = tuning.log.current();
     const shown = version ?? current.version;
@@ -164,7 +164,7 @@ export function detectorConfigRoutes(tuning: DetectorTuning): DeskRoutes {
       app.put('/api/detector-config', guard, async (request) => {
         const principal = context.principalOf(request);
         const body = parseTuningBody<DetectorConfigChangeRequest>('detector-config-change-request.v1', request.body);
-        const candidate = candidateOf(body.config);
+        const candidate = candidateOf(tuning, body.config);
         let outcome: ChangeOutcome;
         try {
           outcome = await tuning.log.change(candidate, { previousVersion: body.previous_version, actor: actorOf(principal), reason: body.reason.trim() });
@@ -178,7 +178,7 @@ export function detectorConfigRoutes(tuning: DetectorTuning): DeskRoutes {
 
       app.post('/api/detector-config/dry-run', guard, async (request) => {
         const body = parseTuningBody<DetectorConfigDryRunRequest>('detector-config-dry-run-request.v1', request.body);
-        return tuning.dryRun(candidateOf(body.config));
+        return tuning.dryRun(candidateOf(tuning, body.config));
       });
     },
   };

@@ -1,13 +1,13 @@
-// The alerting HTTP API, plugged into the desk server (@tocsin/desk) as route
+// The alerting HTTP API, plugged into the API server (@tocsin/http) as route
 // modules. See docs/api.md for authentication, scopes, routes and limits.
-import type { DeskRoutes } from '@tocsin/desk';
+import type { ApiRoutes } from '@tocsin/http';
 import { alertRoutes } from './alerts';
 import type { AlertApiDeps } from './deps';
 import { deliveryRoutes } from './deliveries';
 import { deskActionRoutes } from './desk-actions';
 import { subscriptionRoutes } from './subscriptions';
 
-export function alertApiRoutes(deps: AlertApiDeps): DeskRoutes[] {
+export function alertApiRoutes(deps: AlertApiDeps): ApiRoutes[] {
   return [subscriptionRoutes(deps), alertRoutes(deps), deskActionRoutes(deps), deliveryRoutes(deps)];
 }
 

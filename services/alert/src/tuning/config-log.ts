@@ -7,7 +7,7 @@
 // and a stale previous_version or a used version is refused (optimistic concurrency).
 import { randomUUID } from 'node:crypto';
 import { compileValidator, decodeJson, type Bus, type BusMessage, type DetectorConfig, type DetectorConfigChange, type Logger, type Producer, type Subscription } from '@tocsin/core';
-import { buildPlan, type DetectorPlan } from '@tocsin/detect';
+import type { DetectorScoring, ScoringPlan } from './scoring';
 
 /** Versions whose configuration is kept in memory (the topic keeps them all). */
 export const HISTORY_LIMIT = 200;
@@ -34,7 +34,9 @@ export interface ConfigLogDeps {
   bus: Bus;
   topic: string;
   /** The configuration detect starts with (the same file), current until the topic holds one. */
-  baseline: DetectorPlan;
+  baseline: ScoringPlan;
+  /** detect's validation, for the records read back from the topic. */
+  scoring: Pick<DetectorScoring, 'plan'>;
   logger: Logger;
   clock?: () => number;
 }
@@ -42,7 +44,7 @@ export interface ConfigLogDeps {
 const validateChange = compileValidator<DetectorConfigChange>('detector-config-change.v1');
 
 export class DetectorConfigLog {
-  private plan: DetectorPlan;
+  private plan: ScoringPlan;
   /** Every version seen, oldest first (metadata only: a few hundred bytes each). */
   private readonly versions: ConfigVersion[] = [];
   private readonly byVersion = new Map<string, ConfigVersion>();
@@ -65,7 +67,7 @@ export class DetectorConfigLog {
     return this.deps.baseline.config.id;
   }
 
-  current(): DetectorPlan {
+  current(): ScoringPlan {
     return this.plan;
   }
 
@@ -107,13 +109,13 @@ export class DetectorConfigLog {
    * Writes a new version (already validated: buildPlan) if previousVersion is still current
    * and the version is new. Changes run one at a time, so two analysts cannot both pass the check.
    */
-  change(next: DetectorPlan, input: { previousVersion: string; actor: string; reason: string }): Promise<ChangeOutcome> {
+  change(next: ScoringPlan, input: { previousVersion: string; actor: string; reason: string }): Promise<ChangeOutcome> {
     const run = this.queue.then(() => this.changeNow(next, input));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async changeNow(next: DetectorPlan, input: { previousVersion: string; actor: string; reason: string }): Promise<ChangeOutcome> {
+  private async changeNow(next: ScoringPlan, input: { previousVersion: string; actor: string; reason: string }): Promise<ChangeOutcome> {
     if (!this.producer) throw new Error('detector config log is not started');
     if (next.config.id !== this.id) return { ok: false, reason: 'wrong_id', expected: this.id };
     if (input.previousVersion !== this.plan.version) return { ok: false, reason: 'stale', current: this.plan.version };
@@ -140,7 +142,7 @@ export class DetectorConfigLog {
     if (message.value === null || key === undefined) return;
     try {
       if (key === this.id) {
-        const next = buildPlan(decodeJson(message.value));
+        const next = this.deps.scoring.plan(decodeJson(message.value));
         if (!this.byVersion.has(next.version)) {
           this.record({ version: next.version, previous_version: this.plan.version, changed_by: null, changed_at: null, reason: null, origin: 'topic' }, next.config);
         }

@@ -1,15 +1,16 @@
 // "What would this configuration change?": the current and the candidate configuration
-// each run over the same recent incidents through detect's own scoring (backtest) and the
+// each run over the same recent incidents through detect's own scoring (its backtest,
+// passed in as DetectorScoring) and the
 // alert engine's grouping and lifecycle (replayAlerts); the two alert sets are compared by
 // alert id (one per detector kind, dimension and bucket kind, so the same alert in both
 // runs has the same id), and so are the subscribers each alert would reach through the
 // sharing rules and the subscription filters the delivery service applies.
 import { viewFor, type Alert, type IncidentEvent, type WebhookSubscription } from '@tocsin/core';
-import { backtest, type DetectorPlan } from '@tocsin/detect';
 import type { LifecycleConfig } from '../config';
 import { replayAlerts } from '../engine/replay';
 import type { Regions } from '../regions';
 import { matchesFilters } from '../subscriptions/filters';
+import type { DetectorScoring, ScoringPlan } from './scoring';
 
 /** Alerts listed per kind of difference (the counts are always complete). */
 export const DRY_RUN_LIST_LIMIT = 200;
@@ -70,8 +71,10 @@ export interface DryRunResult {
 export interface DryRunInput {
   events: readonly IncidentEvent[];
   window: { fromDay: number | null; toDay: number | null; days: number };
-  current: DetectorPlan;
-  candidate: DetectorPlan;
+  current: ScoringPlan;
+  candidate: ScoringPlan;
+  /** detect's scoring (backtest), passed in by the composition root. */
+  scoring: Pick<DetectorScoring, 'signals'>;
   lifecycle: LifecycleConfig;
   subscriptions: readonly WebhookSubscription[];
   regions: Regions;
@@ -101,8 +104,8 @@ function summarise(alert: Alert, subscribers: string[]): AlertSummary {
 
 const COMPARED: ReadonlyArray<keyof AlertSummary> = ['detectors', 'severity', 'status', 'episode', 'opened', 'resolved', 'countries', 'subscribers'];
 
-function alertsOf(input: DryRunInput, plan: DetectorPlan, now: number): { summaries: Map<string, AlertSummary>; run: DryRunRun } {
-  const { signals } = backtest(input.events, plan, { clock: () => now });
+function alertsOf(input: DryRunInput, plan: ScoringPlan, now: number): { summaries: Map<string, AlertSummary>; run: DryRunRun } {
+  const signals = input.scoring.signals(input.events, plan, now);
   const replay = replayAlerts(signals, input.lifecycle);
   const summaries = new Map<string, AlertSummary>();
   for (const alert of replay.alerts) summaries.set(alert.id, summarise(alert, subscribersOf(alert, input.subscriptions, input.regions)));

@@ -4,7 +4,7 @@
 // a route the server registers without a row here (or a row without a route)
 // fails the first test.
 import { describe, expect, it } from 'vitest';
-import { hasScope, type Scope } from '@tocsin/desk';
+import { hasScope, type Scope } from '@tocsin/http';
 import { AGENCIES, apiHarness, evidence, openAlerts, PRINCIPALS, signalOf, startReceiver, type Harness, type PrincipalName, type Receiver } from './harness';
 
 type Target = 'own' | 'other';

@@ -2,14 +2,12 @@
 // days by default) is kept by RecentIncidents as the alert service keeps it (record bytes),
 // then the default configuration and a candidate (daily EARS C2 floor 3x → 2x) are compared
 // as POST /api/detector-config/dry-run does. Prints the window's size and the time taken.
-//   npx tsx services/alert/bench/dry-run.ts [days] [incidents per day]
+//   npx tsx services/cli/src/tuning-bench.ts [days] [incidents per day]
+import { DEFAULT_LIFECYCLE, DEFAULT_RECENT_LIMITS, dryRun, loadRegions, RecentIncidents } from '@tocsin/alert';
 import { createMemoryBus, encodeEvent, silentLogger } from '@tocsin/core';
 import { asEvent, buildPlan, loadPlan } from '@tocsin/detect';
 import { createScenario } from '@tocsin/simulator';
-import { DEFAULT_LIFECYCLE } from '../src/config';
-import { loadRegions } from '../src/regions';
-import { dryRun } from '../src/tuning/dry-run';
-import { DEFAULT_RECENT_LIMITS, RecentIncidents } from '../src/tuning/recent-incidents';
+import { detectScoring } from './detector-scoring';
 
 const days = Number(process.argv[2] ?? DEFAULT_RECENT_LIMITS.days);
 const ratePerDay = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
@@ -28,7 +26,7 @@ const candidate = buildPlan(raw);
 
 const started = performance.now();
 const result = dryRun({
-  events: window.events, window: { fromDay: window.fromDay, toDay: window.toDay, days }, current, candidate,
+  events: window.events, window: { fromDay: window.fromDay, toDay: window.toDay, days }, current, candidate, scoring: detectScoring,
   lifecycle: DEFAULT_LIFECYCLE, subscriptions: [], regions: loadRegions(),
 });
 const seconds = (performance.now() - started) / 1000;

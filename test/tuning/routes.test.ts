@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, decodeJson, schemaDir, silentLogger, type Bus, type DetectorConfig } from '@tocsin/core';
 import { buildPlan } from '@tocsin/detect';
-import { buildDeskServer, createApiKey, createApiKeyStore, type Scope } from '@tocsin/desk';
-import { detectorConfigRoutes } from '../../src/api/detector-config';
-import { DEFAULT_LIFECYCLE } from '../../src/config';
-import { loadRegions } from '../../src/regions';
-import { DetectorTuning } from '../../src/tuning/tuning';
+import { buildApiServer, createApiKey, createApiKeyStore, type Scope } from '@tocsin/http';
+import { detectorConfigRoutes } from '../../services/alert/src/api/detector-config';
+import { detectScoring } from '../../services/cli/src/detector-scoring';
+import { DEFAULT_LIFECYCLE } from '../../services/alert/src/config';
+import { loadRegions } from '../../services/alert/src/regions';
+import { DetectorTuning } from '../../services/alert/src/tuning/tuning';
 
 const TOPICS = { config: 'detector-config.v1', incidents: 'incidents.v1' };
 
@@ -30,12 +31,12 @@ const keys = Object.fromEntries((['detectors:tune', 'admin', 'alerts:read'] as S
 
 async function service(bus: Bus) {
   const tuning = new DetectorTuning({
-    bus, topics: TOPICS, baseline: buildPlan(config('v1')), lifecycle: DEFAULT_LIFECYCLE,
+    bus, topics: TOPICS, baseline: buildPlan(config('v1')), scoring: detectScoring, lifecycle: DEFAULT_LIFECYCLE,
     subscriptions: { active: () => [] }, regions: loadRegions(), logger: silentLogger(),
   });
   await tuning.start();
   onTestFinished(() => tuning.stop());
-  const app = await buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(Object.values(keys).map((k) => k.record)), routes: [detectorConfigRoutes(tuning)] });
+  const app = await buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(Object.values(keys).map((k) => k.record)), routes: [detectorConfigRoutes(tuning)] });
   onTestFinished(() => app.close());
   const call = async (method: string, url: string, scope: Scope | null, body?: unknown) => {
     const res = await app.inject({

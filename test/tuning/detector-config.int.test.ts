@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { createKafkaBus, decodeJson, encodeEvent, silentLogger, type Bus, type DetectorConfig, type DetectorConfigChange, type IncidentEvent, type Signal } from '@tocsin/core';
 import { buildDetect, buildPlan } from '@tocsin/detect';
-import { buildDeskServer, createApiKey, createApiKeyStore } from '@tocsin/desk';
-import { detectorConfigRoutes } from '../../src/api/detector-config';
-import { DEFAULT_LIFECYCLE } from '../../src/config';
-import { loadRegions } from '../../src/regions';
-import { DetectorTuning } from '../../src/tuning/tuning';
-import { testKafkaClient } from '../../../../test/helpers/kafka';
+import { buildApiServer, createApiKey, createApiKeyStore } from '@tocsin/http';
+import { detectorConfigRoutes } from '../../services/alert/src/api/detector-config';
+import { detectScoring } from '../../services/cli/src/detector-scoring';
+import { DEFAULT_LIFECYCLE } from '../../services/alert/src/config';
+import { loadRegions } from '../../services/alert/src/regions';
+import { DetectorTuning } from '../../services/alert/src/tuning/tuning';
+import { testKafkaClient } from '../helpers/kafka';
 import { DAY_MS, days, floorConfig, START } from './fixtures';
 
 const brokers = inject('kafkaBrokers');
@@ -56,7 +57,7 @@ describe('live detector tuning on Kafka', () => {
     const analyst = createApiKey({ agency: 'watch-desk', country: 'NL', scopes: ['alerts:read', 'detectors:tune'] });
     const reader = createApiKey({ agency: 'nl-police', country: 'NL', scopes: ['alerts:read', 'subscriptions:manage'] });
     const serve = async (tuning: DetectorTuning) => {
-      const app = await buildDeskServer({ logger: silentLogger(), version: 'it', keys: createApiKeyStore([analyst.record, reader.record]), routes: [detectorConfigRoutes(tuning)] });
+      const app = await buildApiServer({ logger: silentLogger(), version: 'it', keys: createApiKeyStore([analyst.record, reader.record]), routes: [detectorConfigRoutes(tuning)] });
       onTestFinished(() => app.close());
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as { port: number };
@@ -65,7 +66,7 @@ describe('live detector tuning on Kafka', () => {
     };
     const startTuning = async (on: Bus) => {
       const tuning = new DetectorTuning({
-        bus: on, topics: { config: topics.config, incidents: topics.incidents }, baseline, lifecycle: DEFAULT_LIFECYCLE,
+        bus: on, topics: { config: topics.config, incidents: topics.incidents }, baseline, scoring: detectScoring, lifecycle: DEFAULT_LIFECYCLE,
         subscriptions: { active: () => [] }, regions: loadRegions(), logger: silentLogger(),
       });
       onTestFinished(() => tuning.stop());

@@ -8,11 +8,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, encodeEvent, silentLogger } from '@tocsin/core';
 import { buildPlan } from '@tocsin/detect';
-import { buildDeskServer, createApiKey, createApiKeyStore } from '@tocsin/desk';
-import { detectorConfigRoutes } from '../../src/api/detector-config';
-import { DEFAULT_LIFECYCLE } from '../../src/config';
-import { loadRegions } from '../../src/regions';
-import { DetectorTuning } from '../../src/tuning/tuning';
+import { pageRoutes } from '@tocsin/desk';
+import { buildApiServer, createApiKey, createApiKeyStore } from '@tocsin/http';
+import { detectorConfigRoutes } from '../../services/alert/src/api/detector-config';
+import { detectScoring } from '../../services/cli/src/detector-scoring';
+import { DEFAULT_LIFECYCLE } from '../../services/alert/src/config';
+import { loadRegions } from '../../services/alert/src/regions';
+import { DetectorTuning } from '../../services/alert/src/tuning/tuning';
 import { days, floorConfig } from './fixtures';
 
 const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -24,14 +26,14 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: detector tuning', () =>
     await bus.ensureTopics([{ topic: 'incidents.v1', partitions: 6 }]);
     await producer.send([{ topic: 'incidents.v1', messages: days(0, 34, [30]).map((e) => ({ key: e.incident.id, value: encodeEvent(e) })) }]);
     const tuning = new DetectorTuning({
-      bus, topics: { config: 'detector-config.v1', incidents: 'incidents.v1' }, baseline: buildPlan(floorConfig('strict-1', 3)), lifecycle: DEFAULT_LIFECYCLE,
+      bus, topics: { config: 'detector-config.v1', incidents: 'incidents.v1' }, baseline: buildPlan(floorConfig('strict-1', 3)), scoring: detectScoring, lifecycle: DEFAULT_LIFECYCLE,
       subscriptions: { active: () => [] }, regions: loadRegions(), logger: silentLogger(),
     });
     await tuning.start();
     onTestFinished(() => tuning.stop());
     const analyst = createApiKey({ agency: 'watch-desk', country: 'NL', scopes: ['alerts:read', 'detectors:tune'] });
     const reader = createApiKey({ agency: 'nl-police', country: 'NL', scopes: ['alerts:read'] });
-    const server = await buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore([analyst.record, reader.record]), routes: [detectorConfigRoutes(tuning)] });
+    const server = await buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore([analyst.record, reader.record]), routes: [detectorConfigRoutes(tuning), pageRoutes()] });
     onTestFinished(() => server.close());
     await server.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;

@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentEvent, WebhookSubscription } from '@tocsin/core';
 import { buildPlan } from '@tocsin/detect';
-import { DEFAULT_LIFECYCLE } from '../../src/config';
-import { loadRegions } from '../../src/regions';
-import { dryRun } from '../../src/tuning/dry-run';
+import { detectScoring } from '../../services/cli/src/detector-scoring';
+import { DEFAULT_LIFECYCLE } from '../../services/alert/src/config';
+import { loadRegions } from '../../services/alert/src/regions';
+import { dryRun } from '../../services/alert/src/tuning/dry-run';
 import { DAY_MS, floorConfig as config, incident, START } from './fixtures';
 
 const subscription = (id: string, agency: string, country: string, countries: string[]): WebhookSubscription =>
@@ -24,7 +25,7 @@ describe('dryRun', () => {
     const result = dryRun({
       events, window: { fromDay: START / DAY_MS, toDay: START / DAY_MS + 33, days: 60 },
       current: buildPlan(config('strict', 3)), candidate: buildPlan(config('loose', 1.5)),
-      lifecycle: DEFAULT_LIFECYCLE, subscriptions, regions: loadRegions(),
+      lifecycle: DEFAULT_LIFECYCLE, scoring: detectScoring, subscriptions, regions: loadRegions(),
     });
     expect(result.window).toMatchObject({ from: '2025-01-01', to: '2025-02-03', incidents: events.length });
     expect(result.current).toMatchObject({ version: 'strict', signals: 0, alerts: 0 });
@@ -38,7 +39,7 @@ describe('dryRun', () => {
     const back = dryRun({
       events, window: { fromDay: null, toDay: null, days: 60 },
       current: buildPlan(config('loose', 1.5)), candidate: buildPlan(config('strict', 3)),
-      lifecycle: DEFAULT_LIFECYCLE, subscriptions, regions: loadRegions(),
+      lifecycle: DEFAULT_LIFECYCLE, scoring: detectScoring, subscriptions, regions: loadRegions(),
     });
     expect(back.counts).toEqual({ appear: 0, disappear: 1, change: 0, same: 0 });
     expect(back.subscribers).toEqual([{ subscription_id: 'sub_nl', agency: 'nl-police', gained: [], lost: [result.appear[0]!.id] }]);
@@ -50,7 +51,7 @@ describe('dryRun', () => {
     const result = dryRun({
       events, window: { fromDay: null, toDay: null, days: 60 },
       current: buildPlan(config('a', 3)), candidate: buildPlan(config('b', 3)),
-      lifecycle: DEFAULT_LIFECYCLE, subscriptions: [], regions: loadRegions(),
+      lifecycle: DEFAULT_LIFECYCLE, scoring: detectScoring, subscriptions: [], regions: loadRegions(),
     });
     expect(result.current.alerts).toBeGreaterThan(0);
     expect(result.counts).toMatchObject({ appear: 0, disappear: 0, change: 0, same: result.current.alerts });
