@@ -2,6 +2,8 @@
 // and the desk server, in one process on the in-process bus. Simulated time runs
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
+// With `input` (`tocsin start --input`), a user's file replaces the simulated feed and the
+// clock follows the file's event time the same way.
 import { join } from 'node:path';
 import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, TOPICS, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
@@ -12,6 +14,7 @@ import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
 import { detectScoring } from './detector-scoring';
 import { loadEmbeddedSecrets } from './embedded-secrets';
+import type { InputFeed } from './input-feed';
 
 const DAY_MS = 86_400_000;
 
@@ -19,8 +22,8 @@ export interface EmbeddedOptions {
   port: number;
   host: string;
   seed: number;
-  /** Simulated days per real second. */
-  speed: number;
+  /** Simulated days per real second ('max': as fast as the pipeline takes them; with `input` only). */
+  speed: number | 'max';
   /** Simulated days in all; the feed stops after them. */
   days: number;
   /** Mean incidents per simulated day; undefined keeps the simulator's default. */
@@ -31,6 +34,8 @@ export interface EmbeddedOptions {
   version: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** A user's file replayed instead of the simulated feed (seed, days and ratePerDay then unused). */
+  input?: InputFeed;
 }
 
 export interface EmbeddedPipeline {
@@ -43,7 +48,8 @@ export interface EmbeddedPipeline {
   /** The parts, for the soak benchmark that runs this same pipeline and watches it. */
   internals: {
     bus: MemoryBus;
-    scenario: Scenario;
+    /** The simulated feed's scenario; null when a file is replayed (`input`). */
+    scenario: Scenario | null;
     ingest: Ingest;
     alerts: AlertDemo;
     /** Live detector tuning (PUT /api/detector-config), applied through detector-config.v1. */
@@ -69,28 +75,33 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   // One component's uncaught error degrades that component (health) instead of ending the process.
   const guard = installProcessGuard({ logger });
 
-  // The feed starts a year back so detectors have history by the time it reaches today.
-  const scenarioStartMs = Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
-  const scenario = createScenario({
+  // The simulated feed starts a year back so detectors have history by the time it reaches today;
+  // a file starts on the day of its earliest incident.
+  const { input } = options;
+  const scenarioStartMs = input ? input.startMs : Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
+  const scenario = input ? null : createScenario({
     seed: options.seed, start: isoDay(scenarioStartMs), days: options.days,
     ...(options.ratePerDay !== undefined ? { ratePerDay: options.ratePerDay } : {}),
   });
+  const feedName = input ? 'input' : 'simulator';
+  const partners = input?.partners ?? scenario?.partners ?? [];
+  const pace = options.speed === 'max' ? Number.POSITIVE_INFINITY : options.speed;
   // The pipeline's clock is the pace's, held back to the feed's progress when the feed falls
   // behind it (the bus slows a simulator that runs ahead of ingest): "now" never runs ahead of
   // the records, so a slow machine or a high speed does not age the state by the wall clock.
   let fedUntilMs = scenarioStartMs;
-  const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS, fedUntilMs + DAY_MS);
+  const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * pace * DAY_MS, fedUntilMs + DAY_MS);
 
   const bus = createMemoryBus({ defaultPartitions: 6 });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   const ingest = buildIngest({
-    bus, partners: scenario.partners, taxonomy,
+    bus, partners, taxonomy,
     config: ingestConfig({ pseudonymKey: secrets.pseudonymKey, deadLetterKey: secrets.deadLetterKey }),
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
-  const detectorPlan = loadPlan(options.detectorConfigPath);
-  const detect = buildDetect({ bus, config: detectorPlan, logger, clock: simulatedNow, instance: 'detect/embedded' });
+  const plan = loadPlan(options.detectorConfigPath);
+  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded' });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -108,7 +119,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     const part = (name: string, status: ComponentStatus['status'], stats: object): ComponentStatus =>
       ({ status: guard.statusOf(name, status), stats: failures[name] ? { ...stats, uncaught_errors: failures[name] } : stats });
     return {
-      simulator: part('simulator', simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length }),
+      [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
       alert: part('alert', 'ok', { ...alerts.app.stats(), tuning: tuning.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
@@ -128,7 +139,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
 
   // Live tuning: the API writes detector-config.v1, which detect follows; dry runs replay the recent incidents.
   const tuning = new DetectorTuning({
-    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: detectorPlan, scoring: detectScoring,
+    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: plan, scoring: detectScoring,
     lifecycle: DEFAULT_LIFECYCLE, subscriptions: alerts.app.subscriptions, regions: alerts.app.regions, logger,
   });
   await guard.run('alert', () => tuning.start());
@@ -148,21 +159,31 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
 
   await guard.run('ingest', () => ingest.start());
   await guard.run('detect', () => detect.start());
-  const feed = guard.run('simulator', () => runSimulation({
-    bus, scenario, speed: options.speed, signal: simulation.signal,
-    onProgress: (p) => {
-      produced = p.produced;
-      simulatedTime = p.simulatedTime;
-      fedUntilMs = Math.max(fedUntilMs, Date.parse(p.simulatedTime));
-    },
-  })).then(
+  const feed = guard.run(feedName, () => input
+    ? input.replay({
+      bus, speed: options.speed, signal: simulation.signal, logger, ingestStats: () => ingest.stats(), allowedLatenessDays: plan.allowedLatenessDays,
+      onDue: (eventMs) => (fedUntilMs = Math.max(fedUntilMs, eventMs)),
+      onProgress: (p) => {
+        produced = p.sent;
+        simulatedTime = p.eventTime;
+      },
+    })
+    : runSimulation({
+      bus, scenario: scenario!, speed: options.speed, signal: simulation.signal,
+      onProgress: (p) => {
+        produced = p.produced;
+        simulatedTime = p.simulatedTime;
+        fedUntilMs = Math.max(fedUntilMs, Date.parse(p.simulatedTime));
+      },
+    })).then(
     (result): SimulationResult => {
-      logger.info({ produced: result.produced }, 'simulated feed finished');
+      // The input feed logs its own end, with what ingest made of the file.
+      if (!input) logger.info({ produced: result.produced }, 'simulated feed finished');
       return result;
     },
     (err: unknown) => {
       simulationState = 'degraded';
-      logger.error({ err }, 'simulated feed failed');
+      logger.error({ err }, `${input ? 'input' : 'simulated'} feed failed`);
       return null;
     },
   );

@@ -71,6 +71,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   const started = Date.now();
   const pipeline = await startEmbedded({ port: 0, host: '127.0.0.1', seed: options.seed ?? 42, speed, days, varDir, version: VERSION, logger, env: { ...process.env } });
   const { bus, scenario, ingest, alerts, feed, simulatedNow } = pipeline.internals;
+  if (!scenario) throw new Error('the soak runs the simulated feed, not an input file');
   const simStart = scenario.dayStartMs(0);
 
   // A second receiver subscribed to every alert, beside the demo's own subscription.

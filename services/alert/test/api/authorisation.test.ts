@@ -39,6 +39,8 @@ const ROUTES: RouteRow[] = [
   { method: 'GET', path: '/api/subscriptions/{id}/deliveries', scope: 'subscriptions:manage', owned: 'subscription', ok: 200 },
   { method: 'GET', path: '/api/alerts', scope: 'alerts:read', owned: 'none', ok: 200 },
   { method: 'GET', path: '/api/alerts/{id}', scope: 'alerts:read', owned: 'alert', ok: 200 },
+  { method: 'GET', path: '/api/alerts/{id}/series', scope: 'alerts:read', owned: 'alert', ok: 200 },
+  { method: 'GET', path: '/api/routes', scope: 'alerts:read', owned: 'none', ok: 200 },
   { method: 'POST', path: '/api/alerts/{id}/acknowledge', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ comment: 'on it' }) },
   { method: 'POST', path: '/api/alerts/{id}/assign', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ assignee: 'desk-2' }) },
   { method: 'POST', path: '/api/alerts/{id}/label', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ label: 'true_positive' }) },

@@ -257,6 +257,8 @@ function tick() { pollHealth(); pollSignals().catch(() => {}); pollAlerts().catc
 
 // Hash route → view module under ./views/ (see views/README.md). `#/` is the desk itself.
 const VIEWS = {
+  alerts: 'alert-detail',
+  routes: 'routes',
   tuning: 'tuning',
 };
 let leaveView = null;
