@@ -10,7 +10,7 @@ export { Exploder } from './explode/exploder';
 export { DEFAULT_DETECT_TOPICS, type DetectTopics } from './topics';
 export { overlaps, type TrendTruth } from './evaluation/ground-truth';
 export { MULTIPLE_TESTING_FAMILIES } from './score/signals';
-export { backtest, type BacktestOptions, type BacktestResult } from './evaluation/backtest';
+export { backtest, asEvent, type BacktestOptions, type BacktestResult } from './evaluation/backtest';
 export type { ClosedBucket, ScoredRow } from './score/partition-scorer';
 export { keyYearsOf, type DetectorScore } from './evaluation/ground-truth';
 export { explained } from './evaluation/within-days';

@@ -41,7 +41,7 @@ export interface OperationSpec {
   tag: string;
   summary: string;
   description: string;
-  scope: 'alerts:read' | 'subscriptions:manage' | 'admin';
+  scope: 'alerts:read' | 'subscriptions:manage' | 'detectors:tune' | 'admin';
   parameters?: Array<Record<string, unknown>>;
   /** Title of the request-body component and whether the body may be omitted. */
   body?: { schema: string; optional?: boolean };

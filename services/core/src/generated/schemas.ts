@@ -1325,6 +1325,18 @@ export type DimensionType =
   | 'route_destination'
   | 'narrative';
 
+export interface DetectorConfigChangeRequest {
+  config: DetectorConfig;
+  /**
+   * The current version as GET /api/detector-config showed it; 409 when it is no longer current.
+   */
+  previous_version: string;
+  /**
+   * Why the change is made; kept in the history with who made it and when.
+   */
+  reason: string;
+}
+
 export interface DetectorConfig {
   /**
    * Config id, the key on detector-config.v1 (the service follows one id, default 'default').
@@ -1538,6 +1550,28 @@ export interface DimensionOverride {
       params?: DetectorParams;
     };
   };
+}
+
+export interface DetectorConfigChange {
+  type: 'detector-config.change';
+  schema_version: 1;
+  config_id: string;
+  version: string;
+  /**
+   * The version this one replaced.
+   */
+  previous_version: string;
+  /**
+   * Actor: '<agency>/<API key id>' (never the key itself).
+   */
+  changed_by: string;
+  changed_at: string;
+  reason: string;
+  config: DetectorConfig;
+}
+
+export interface DetectorConfigDryRunRequest {
+  config: DetectorConfig;
 }
 
 export interface Identity {

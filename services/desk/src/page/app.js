@@ -244,6 +244,7 @@ async function signIn() {
   $('signed-in').hidden = false;
   // Controls the key may not use are not shown at all (the API refuses them anyway).
   for (const el of document.querySelectorAll('[data-needs="admin"]')) el.hidden = !isAdmin();
+  for (const el of document.querySelectorAll('[data-scope]')) el.hidden = !has(el.dataset.scope);
   pollHealth();
   if (has('alerts:read')) {
     list = createAlertList({ identity: me, actionsFor, onError: (err) => say(`cannot list alerts: ${err.message}`, true) });
@@ -264,6 +265,7 @@ async function signIn() {
 const VIEWS = {
   alerts: 'alert-detail',
   routes: 'routes',
+  tuning: 'tuning',
 };
 let leaveView = null;
 
