@@ -44,7 +44,9 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page against tocsin service d
     onTestFinished(async () => {
       const admin = testKafkaClient(brokers, 'desk-page-kafka-it').admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(config.topics) }).catch(() => {});
+      // Every topic of this run: alert's, and those the services made for themselves (tuning).
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      await admin.deleteTopics({ topics: [...new Set([...Object.values(config.topics), ...topics])] }).catch(() => {});
       await admin.disconnect();
     });
     // The signal detect would publish; alert reads its topic from the beginning.

@@ -5,13 +5,14 @@
 // With `input` (`tocsin start --input`), a user's file replaces the simulated feed and the
 // clock follows the file's event time the same way.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type InfluxWriterStats, type Logger, type MemoryBus } from '@tocsin/core';
+import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, TOPICS, UNATTRIBUTED, type InfluxWriterStats, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, influxWriterFromEnv, loadPlan } from '@tocsin/detect';
-import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
+import { alertApiRoutes, DEFAULT_LIFECYCLE, DetectorTuning, detectorConfigRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { pageRoutes, signalRoutes } from '@tocsin/desk';
 import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
+import { detectScoring } from './detector-scoring';
 import { loadEmbeddedSecrets } from './embedded-secrets';
 import type { InputFeed } from './input-feed';
 
@@ -51,6 +52,8 @@ export interface EmbeddedPipeline {
     scenario: Scenario | null;
     ingest: Ingest;
     alerts: AlertDemo;
+    /** Live detector tuning (PUT /api/detector-config), applied through detector-config.v1. */
+    tuning: DetectorTuning;
     /** Resolves when the simulated feed has sent everything (or failed: null). */
     feed: Promise<SimulationResult | null>;
     simulatedNow(): number;
@@ -125,7 +128,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
-      alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
+      alert: part('alert', 'ok', { ...alerts.app.stats(), tuning: tuning.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
       desk: part('desk', 'ok', {}),
       ...(influx ? { metrics: metricsPart(influx.stats()) } : {}),
       ...(failures[UNATTRIBUTED] ? { [UNATTRIBUTED]: part(UNATTRIBUTED, 'ok', {}) } : {}),
@@ -142,6 +145,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     ...(influx ? { influx } : {}),
   }));
 
+  // Live tuning: the API writes detector-config.v1, which detect follows; dry runs replay the recent incidents.
+  const tuning = new DetectorTuning({
+    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: plan, scoring: detectScoring,
+    lifecycle: DEFAULT_LIFECYCLE, subscriptions: alerts.app.subscriptions, regions: alerts.app.regions, logger,
+  });
+  await guard.run('alert', () => tuning.start());
+
   // The server is up before the feed starts, so health answers from the first second.
   const app = await buildApiServer({
     logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
@@ -149,6 +159,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+      detectorConfigRoutes(tuning),
       pageRoutes(),
     ],
   });
@@ -194,7 +205,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     demoReceiverUrl: alerts.receiver.url,
     apiKeys: secrets.apiKeys.map(({ label, key }) => ({ label, key })),
     secretsFile,
-    internals: { bus, scenario, ingest, alerts, feed, simulatedNow, components },
+    internals: { bus, scenario, ingest, alerts, tuning, feed, simulatedNow, components },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -203,6 +214,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       await app.close();
       await ingest.stop();
       await detect.stop();
+      await tuning.stop();
       await alerts.stop();
       await influx?.close();
       await bus.close();

@@ -12,6 +12,7 @@ export { murmur2, partitionForKey } from './bus/partitioner';
 export * from './topics';
 export { compileValidator, schemaNames, schemaDir, type Validator, type ValidationResult, type ValidationIssue } from './schemas';
 export { loadTaxonomy, TAXONOMY_KINDS, type Taxonomy, type TaxonomyKind } from './taxonomy';
+export { countryName, dimensionLabel, type LabelledDimension } from './dimension-label';
 export { createLogger, silentLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
 export { RepeatedWarnings } from './repeated-warnings';
 export { encodeEvent, decodeJson, nowIso, canonicalJson } from './json';
