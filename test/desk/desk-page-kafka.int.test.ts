@@ -2,14 +2,14 @@
 // `tocsin service desk` as separate processes on the real Kafka (topics of their
 // own through TOCSIN_TOPIC_PREFIX), the page loaded from the desk in Chromium.
 // A signal on the signals topic opens an alert in the alert service; the page,
-// which talks only to the desk, lists it and acknowledges it, and the alert
-// service records the acknowledgement with the page's key as actor.
+// which talks only to the desk, lists it, hears of a second alert over the change
+// stream (server-sent events through the desk's proxy) and acknowledges the first,
+// and the alert service records the acknowledgement with the page's key as actor.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { join } from 'node:path';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { createKafkaBus, encodeEvent, silentLogger } from '@tocsin/core';
 import { createApiKey } from '@tocsin/http';
@@ -17,10 +17,10 @@ import { alertTopicSpecs } from '../../services/alert/src/app';
 import { alertConfig, topicsWithPrefix } from '../../services/alert/src/config';
 import { AGENCIES, evidence, signalOf } from '../../services/alert/test/api/harness';
 import { testKafkaClient } from '../helpers/kafka';
+import { openPage, signIn } from './page-browser';
 import { startTocsin } from '../helpers/tocsin-process';
 
 const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
-const root = resolve(import.meta.dirname, '../..');
 const brokers = inject('kafkaBrokers');
 
 async function freePort(): Promise<number> {
@@ -78,29 +78,29 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page against tocsin service d
     // The desk's own signal feed reads the same prefixed topic.
     await expect.poll(async () => ((await (await fetch(`${base}/api/signals`, { headers: auth })).json()) as { signals: unknown[] }).signals.length, { timeout: 30_000 }).toBe(1);
 
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
+    const { page, problems, screenshot } = await openPage(import.meta.filename);
     // Every request the page makes must succeed through the desk (the browser's own favicon probe aside).
     page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
     page.on('dialog', (d) => void d.accept('seen on the production desk'));
     await page.goto(base);
-    await page.fill('#api-key', admin.key);
-    await page.click('#key-form button[type=submit]');
-    const row = page.locator('#alerts tbody tr').first();
+    await signIn(page, auth.authorization);
+    const row = page.locator(`#alerts tr[data-id="${alertId}"]`);
     await row.waitFor({ timeout: 15_000 });
-    await expect.poll(() => row.textContent()).toContain('concealment.container');
+    expect(await row.textContent()).toContain('Concealment in shipping containers');
+    // The change stream (ticket, then server-sent events) runs through the desk's proxy.
+    await expect.poll(() => page.textContent('#live'), { timeout: 15_000 }).toContain('live');
+    const next = signalOf('payment.crypto', [evidence(AGENCIES.own.agency, 'NL', 'GREEN')], { rank_score: 99 });
+    const again = await bus.producer();
+    await again.send([{ topic: config.topics.signals, messages: [{ key: next.dimension.key, value: encodeEvent(next) }] }]);
+    await again.close();
+    await expect.poll(() => page.textContent('#new-banner'), { timeout: 30_000 }).toContain('1 new alert');
+
     await row.locator('button[data-action=acknowledge]').click();
     await expect.poll(() => page.textContent('#alert-message')).toContain(`acknowledged ${alertId}`);
-    mkdirSync(join(root, '.cache', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(root, '.cache', 'screenshots', 'desk-page-kafka.png'), fullPage: true });
+    await expect.poll(() => row.getAttribute('class'), { timeout: 10_000 }).toContain('acked');
+    await screenshot('production-layout-acknowledged');
 
     // Recorded by the alert service (read back from it directly, not through the desk).
     const direct = (await (await fetch(`http://127.0.0.1:${alertPort}/api/alerts/${encodeURIComponent(alertId)}`, { headers: auth })).json()) as { desk: { acknowledged?: { comment?: string; by: string } } };
