@@ -134,7 +134,8 @@ describe('/api/detector-config', () => {
     expect(doc.paths['/api/detector-config/dry-run']!['post'].requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/DetectorConfigDryRunRequest');
     for (const name of ['DetectorConfigChangeRequest', 'DetectorConfigDryRunRequest', 'DetectorConfigChange', 'DetectorConfig']) expect(doc.components.schemas[name], name).toBeDefined();
     const api = readFileSync(join(schemaDir, '..', 'docs', 'api.md'), 'utf8');
-    for (const [path, ops] of Object.entries(doc.paths)) {
+    // The kit's own routes (/api/health, /api/me) are documented with the kit.
+    for (const [path, ops] of Object.entries(doc.paths).filter(([path]) => path.startsWith('/api/detector-config'))) {
       for (const method of Object.keys(ops)) expect(api, `${method} ${path}`).toContain(`| ${method.toUpperCase()} | \`${path}\` | \`detectors:tune\` |`);
     }
   });
