@@ -12,6 +12,8 @@ import { createScenario, runSimulation, type Scenario, type SimulationResult } f
 import { loadEmbeddedSecrets } from './embedded-secrets';
 
 const DAY_MS = 86_400_000;
+/** Unread bytes per topic of the embedded in-process bus beyond which sends wait (see startEmbedded). */
+export const EMBEDDED_MAX_UNREAD_BYTES = 256 * 1024;
 
 export interface EmbeddedOptions {
   port: number;
@@ -29,6 +31,8 @@ export interface EmbeddedOptions {
   version: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Loopback webhook endpoints ("127.0.0.1:port") allowed beside the demo receiver: the soak benchmark's receiver. */
+  allowWebhookEndpoints?: string[];
 }
 
 export interface EmbeddedPipeline {
@@ -77,7 +81,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   let fedUntilMs = scenarioStartMs;
   const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS, fedUntilMs + DAY_MS);
 
-  const bus = createMemoryBus({ defaultPartitions: 6 });
+  // Backpressure at 256 KiB of unread records per topic (the bus default is 2 MiB): the
+  // simulator sends in time order, so a partner topic's backlog is simulated days behind the
+  // feed, the more the busier the partner is, and detect can only close a day once the
+  // slowest partner partition passed it. With 2 MiB the busiest feeds lagged ~80 days and
+  // every key held that many open day buckets with their evidence (docs/operations.md).
+  const bus = createMemoryBus({ defaultPartitions: 6, maxUnreadBytes: EMBEDDED_MAX_UNREAD_BYTES });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   const ingest = buildIngest({
     bus, partners: scenario.partners, taxonomy,
@@ -85,7 +94,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
-  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded' });
+  // No per-key state changelog: the in-process bus ends with the process, so nothing could
+  // restore from it, and it was the largest thing the bus held (docs/operations.md, memory).
+  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -118,7 +129,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const alerts = await guard.run('alert', () => startAlertDemo({
     bus, logger, onReceiverError: (err) => guard.report('alert', err), agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
     // Webhook secrets are encrypted at rest with the demo's own operator key.
-    overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
+    overrides: {
+      operatorKeyBase64: secrets.secretsKey.toString('base64'),
+      ...(options.allowWebhookEndpoints ? { delivery: { ssrf: { allowEndpoints: options.allowWebhookEndpoints } } } : {}),
+    },
   }));
 
   // The server is up before the feed starts, so health answers from the first second.
