@@ -10,6 +10,8 @@ export interface MeasurementSpec {
   /** Service process that sends them (and the setting that turns them on). */
   writer: string;
   tags: readonly string[];
+  /** Tags only some points carry (said in `point`). */
+  optionalTags?: readonly string[];
   fields: readonly string[];
   /** What one point is, and what its timestamp means. */
   point: string;
@@ -21,9 +23,11 @@ export const MEASUREMENTS = {
     writtenBy: 'services/detect/src/score/signals.ts',
     writer: 'detect, when INFLUX_URL is set',
     tags: ['detector', 'dim_type', 'dim_key', 'granularity'],
+    optionalTags: ['origin', 'destination'],
     fields: ['observed', 'expected', 'upperbound', 'score', 'p_value', 'alarm'],
     point:
       'one detector row of one closed bucket of one dimension key; time = bucket start (event time). ' +
+      'origin and destination: on route_edge points only (the edge\'s countries). ' +
       'alarm is 1 or 0; expected, upperbound, score, p_value are absent when the detector has none.',
   },
   deliveryAttempt: {
@@ -31,6 +35,7 @@ export const MEASUREMENTS = {
     writtenBy: 'services/alert/src/delivery/service.ts',
     writer: 'alert, when given an InfluxWriter',
     tags: ['agency', 'outcome', 'event_type', 'endpoint'],
+    optionalTags: [],
     fields: ['attempt', 'duration_ms', 'status_code', 'age_ms'],
     point:
       'one webhook delivery attempt; time = when the attempt ended (wall clock). ' +

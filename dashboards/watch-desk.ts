@@ -2,6 +2,7 @@
 // score highest, and one key's observed count against its baseline.
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import type { DashboardsConfig } from './config';
 import { defaultTable, defaultTimeseries, ident, influxql, tagVariable, timePicker } from './common';
 
@@ -142,5 +143,35 @@ export function watchDeskDashboard(config: DashboardsConfig): dashboard.Dashboar
         )
         .span(14)
         .height(10),
-    );
+    )
+    .withPanel(routeGraphPanel(config, from));
+}
+
+/**
+ * Route graph: one edge per route edge (origin -> destination, by transport method) with
+ * its incidents in the time range (weekly buckets, one detector's rows per bucket so no
+ * bucket counts twice) and the weeks in which any detector raised an alarm on it. Grafana's
+ * node graph builds the country nodes from the edges' source and target.
+ */
+function routeGraphPanel(config: DashboardsConfig, from: string): nodegraph.PanelBuilder {
+  const ds = config.datasource;
+  const perWeek = `SELECT max("observed") AS "mainstat", max("alarm") AS "secondarystat" FROM ${from} WHERE "dim_type" = 'route_edge' AND "granularity" = 'week' AND $timeFilter GROUP BY time(1w), "dim_key", "origin", "destination"`;
+  return new nodegraph.PanelBuilder()
+    .id(6)
+    .title('Route graph (route edges)')
+    .description(
+      'Countries joined by the route edges incidents were reported on: edge main statistic = incidents in the time range (weekly buckets), ' +
+        'secondary = weeks with an alarm. The watch-desk page (#/routes) shows the same edges on a map with new and surging ones highlighted.',
+    )
+    .datasource(ds)
+    .withTarget(
+      influxql(ds, `SELECT sum("mainstat") AS "mainstat", sum("secondarystat") AS "secondarystat" FROM (${perWeek}) GROUP BY "dim_key", "origin", "destination"`).resultFormat('table'),
+    )
+    // The node graph reads an edges frame from fields named id, source and target.
+    .withTransformation({
+      id: 'organize',
+      options: { excludeByName: { Time: true }, renameByName: { dim_key: 'id', origin: 'source', destination: 'target' } },
+    })
+    .span(24)
+    .height(12);
 }

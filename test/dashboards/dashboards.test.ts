@@ -97,7 +97,7 @@ describe('generated dashboards', () => {
           const spec = specs.find((s) => s.name === measurement);
           expect(spec, `unknown measurement in ${query}`).toBeDefined();
           const aliases = new Set([...query.matchAll(/ AS "([^"]+)"/g)].map((m) => m[1]));
-          const known = new Set<string>([spec!.name, ...spec!.tags, ...spec!.fields]);
+          const known = new Set<string>([spec!.name, ...spec!.tags, ...(spec!.optionalTags ?? []), ...spec!.fields]);
           for (const [, name] of query.matchAll(/"([^"]+)"/g)) {
             expect(known.has(name!) || aliases.has(name!), `"${name}" is not a tag or field of ${spec!.name}: ${query}`).toBe(true);
           }

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, loadTaxonomy, silentLogger, type Handling, type Incident } from '@tocsin/core';
-import { buildDeskServer, createApiKey, createApiKeyStore } from '@tocsin/desk';
+import { buildApiServer, createApiKey, createApiKeyStore } from '@tocsin/http';
 import { buildPlan } from '../../services/detect/src/config';
 import { backtest } from '../../services/detect/src/evaluation/backtest';
 import { alertApiRoutes } from '../../services/alert/src/api/index';
@@ -162,7 +162,7 @@ async function pipeline(incidents: Incident[], url: string): Promise<Map<string,
 
   const keys = VIEWERS.map((v) => createApiKey({ ...v, scopes: ['alerts:read'] }));
   let fakeNow = 0;
-  const server = await buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(keys.map((k) => k.record)), routes: alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy: loadTaxonomy() }), clock: () => (fakeNow += 1000) });
+  const server = await buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(keys.map((k) => k.record)), routes: alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy: loadTaxonomy() }), clock: () => (fakeNow += 1000) });
   const out = new Map<string, ViewerOutputs>();
   try {
     for (const [i, v] of VIEWERS.entries()) {

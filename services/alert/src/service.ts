@@ -4,7 +4,7 @@
 // process entry point around it.
 import { hostname } from 'node:os';
 import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, loadTaxonomy } from '@tocsin/core';
-import { buildDeskServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/desk';
+import { buildApiServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/http';
 import { alertApiRoutes } from './api';
 import { buildAlert } from './app';
 import { alertConfigFromEnv } from './config';
@@ -30,7 +30,7 @@ export async function runAlertService(env: Record<string, string | undefined> = 
   // fail while app.start() still runs, so stop() handles a half-started service.
   const bus = createKafkaBus({ ...kafka, clientId: env['KAFKA_CLIENT_ID'] ?? `tocsin-alert-${hostname()}`, logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
   const app = buildAlert({ bus, config, logger });
-  let http: Awaited<ReturnType<typeof buildDeskServer>> | undefined;
+  let http: Awaited<ReturnType<typeof buildApiServer>> | undefined;
   let statsTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -43,7 +43,7 @@ export async function runAlertService(env: Record<string, string | undefined> = 
   const onConsumerFailure = exitOnConsumerFailure(logger, stop);
   await app.start();
   const startedAt = Date.now();
-  http = await buildDeskServer({
+  http = await buildApiServer({
     logger, version: VERSION, keys,
     routes: [
       healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ alert: { status: 'ok', stats: app.stats() }, kafka: busComponent(bus.health()) }) }),

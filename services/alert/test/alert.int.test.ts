@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInfluxWriter, createKafkaBus, decodeJson, encodeEvent, silentLogger, type Bus, type DeadLetter, type Delivery, type InfluxWriter } from '@tocsin/core';
-import { createApiKey } from '@tocsin/desk';
+import { createApiKey } from '@tocsin/http';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
 import { alertTopicSpecs, buildAlert, type AlertApp } from '../src/app';

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createKafkaBus, EXIT_CONSUMER_FAILED, silentLogger } from '@tocsin/core';
-import { createApiKey } from '@tocsin/desk';
+import { createApiKey } from '@tocsin/http';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { alertTopicSpecs } from '../src/app';
 import { alertConfig, topicsWithPrefix } from '../src/config';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createApiKey, type ApiKeyRecord } from '@tocsin/desk';
+import { createApiKey, type ApiKeyRecord } from '@tocsin/http';
 import { parseKey } from '@tocsin/ingest';
 
 export interface EmbeddedSecrets {

@@ -2,14 +2,18 @@
 // and the desk server, in one process on the in-process bus. Simulated time runs
 // at `speed` days per real second and is the pipeline's clock, so "now" for ingest
 // (future-skew checks) and detect (bucket closing) agrees with the simulated feed.
+// With `input` (`tocsin start --input`), a user's file replaces the simulated feed and the
+// clock follows the file's event time the same way.
 import { join } from 'node:path';
 import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
 import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
-import { buildDeskServer, createApiKeyStore, healthRoutes, signalRoutes, type ComponentStatus } from '@tocsin/desk';
+import { pageRoutes, signalRoutes } from '@tocsin/desk';
+import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
 import { loadEmbeddedSecrets } from './embedded-secrets';
+import type { InputFeed } from './input-feed';
 
 const DAY_MS = 86_400_000;
 /** Unread bytes per topic of the embedded in-process bus beyond which sends wait (see startEmbedded). */
@@ -19,8 +23,8 @@ export interface EmbeddedOptions {
   port: number;
   host: string;
   seed: number;
-  /** Simulated days per real second. */
-  speed: number;
+  /** Simulated days per real second ('max': as fast as the pipeline takes them; with `input` only). */
+  speed: number | 'max';
   /** Simulated days in all; the feed stops after them. */
   days: number;
   /** Mean incidents per simulated day; undefined keeps the simulator's default. */
@@ -33,6 +37,8 @@ export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;
   /** Loopback webhook endpoints ("127.0.0.1:port") allowed beside the demo receiver: the soak benchmark's receiver. */
   allowWebhookEndpoints?: string[];
+  /** A user's file replayed instead of the simulated feed (seed, days and ratePerDay then unused). */
+  input?: InputFeed;
 }
 
 export interface EmbeddedPipeline {
@@ -45,7 +51,8 @@ export interface EmbeddedPipeline {
   /** The parts, for the soak benchmark that runs this same pipeline and watches it. */
   internals: {
     bus: MemoryBus;
-    scenario: Scenario;
+    /** The simulated feed's scenario; null when a file is replayed (`input`). */
+    scenario: Scenario | null;
     ingest: Ingest;
     alerts: AlertDemo;
     /** Resolves when the simulated feed has sent everything (or failed: null). */
@@ -69,17 +76,22 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   // One component's uncaught error degrades that component (health) instead of ending the process.
   const guard = installProcessGuard({ logger });
 
-  // The feed starts a year back so detectors have history by the time it reaches today.
-  const scenarioStartMs = Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
-  const scenario = createScenario({
+  // The simulated feed starts a year back so detectors have history by the time it reaches today;
+  // a file starts on the day of its earliest incident.
+  const { input } = options;
+  const scenarioStartMs = input ? input.startMs : Math.floor((startedAt - 365 * DAY_MS) / DAY_MS) * DAY_MS;
+  const scenario = input ? null : createScenario({
     seed: options.seed, start: isoDay(scenarioStartMs), days: options.days,
     ...(options.ratePerDay !== undefined ? { ratePerDay: options.ratePerDay } : {}),
   });
+  const feedName = input ? 'input' : 'simulator';
+  const partners = input?.partners ?? scenario?.partners ?? [];
+  const pace = options.speed === 'max' ? Number.POSITIVE_INFINITY : options.speed;
   // The pipeline's clock is the pace's, held back to the feed's progress when the feed falls
   // behind it (the bus slows a simulator that runs ahead of ingest): "now" never runs ahead of
   // the records, so a slow machine or a high speed does not age the state by the wall clock.
   let fedUntilMs = scenarioStartMs;
-  const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * options.speed * DAY_MS, fedUntilMs + DAY_MS);
+  const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * pace * DAY_MS, fedUntilMs + DAY_MS);
 
   // Backpressure at 256 KiB of unread records per topic (the bus default is 2 MiB): the
   // simulator sends in time order, so a partner topic's backlog is simulated days behind the
@@ -89,14 +101,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const bus = createMemoryBus({ defaultPartitions: 6, maxUnreadBytes: EMBEDDED_MAX_UNREAD_BYTES });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   const ingest = buildIngest({
-    bus, partners: scenario.partners, taxonomy,
+    bus, partners, taxonomy,
     config: ingestConfig({ pseudonymKey: secrets.pseudonymKey, deadLetterKey: secrets.deadLetterKey }),
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
+  const plan = loadPlan(options.detectorConfigPath);
   // No per-key state changelog: the in-process bus ends with the process, so nothing could
   // restore from it, and it was the largest thing the bus held (docs/operations.md, memory).
-  const detect = buildDetect({ bus, config: loadPlan(options.detectorConfigPath), logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false });
+  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -114,7 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     const part = (name: string, status: ComponentStatus['status'], stats: object): ComponentStatus =>
       ({ status: guard.statusOf(name, status), stats: failures[name] ? { ...stats, uncaught_errors: failures[name] } : stats });
     return {
-      simulator: part('simulator', simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: scenario.partners.length }),
+      [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
       alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
@@ -136,33 +149,44 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   }));
 
   // The server is up before the feed starts, so health answers from the first second.
-  const app = await buildDeskServer({
+  const app = await buildApiServer({
     logger, version: options.version, keys: createApiKeyStore(secrets.apiKeys.map((k) => k.record)),
     routes: [
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+      pageRoutes(),
     ],
   });
   await guard.run('desk', () => app.listen({ port: options.port, host: options.host }));
 
   await guard.run('ingest', () => ingest.start());
   await guard.run('detect', () => detect.start());
-  const feed = guard.run('simulator', () => runSimulation({
-    bus, scenario, speed: options.speed, signal: simulation.signal,
-    onProgress: (p) => {
-      produced = p.produced;
-      simulatedTime = p.simulatedTime;
-      fedUntilMs = Math.max(fedUntilMs, Date.parse(p.simulatedTime));
-    },
-  })).then(
+  const feed = guard.run(feedName, () => input
+    ? input.replay({
+      bus, speed: options.speed, signal: simulation.signal, logger, ingestStats: () => ingest.stats(), allowedLatenessDays: plan.allowedLatenessDays,
+      onDue: (eventMs) => (fedUntilMs = Math.max(fedUntilMs, eventMs)),
+      onProgress: (p) => {
+        produced = p.sent;
+        simulatedTime = p.eventTime;
+      },
+    })
+    : runSimulation({
+      bus, scenario: scenario!, speed: options.speed, signal: simulation.signal,
+      onProgress: (p) => {
+        produced = p.produced;
+        simulatedTime = p.simulatedTime;
+        fedUntilMs = Math.max(fedUntilMs, Date.parse(p.simulatedTime));
+      },
+    })).then(
     (result): SimulationResult => {
-      logger.info({ produced: result.produced }, 'simulated feed finished');
+      // The input feed logs its own end, with what ingest made of the file.
+      if (!input) logger.info({ produced: result.produced }, 'simulated feed finished');
       return result;
     },
     (err: unknown) => {
       simulationState = 'degraded';
-      logger.error({ err }, 'simulated feed failed');
+      logger.error({ err }, `${input ? 'input' : 'simulated'} feed failed`);
       return null;
     },
   );

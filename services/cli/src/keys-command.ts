@@ -1,7 +1,7 @@
 // `tocsin keys create`: makes a per-agency API key. Prints the key once (to
 // stdout, for the operator to hand over) and the record to add to the keys file
 // (only the hash is stored).
-import { createApiKey, SCOPES, type Scope } from '@tocsin/desk';
+import { createApiKey, SCOPES, type Scope } from '@tocsin/http';
 import type { CommandIo } from './io';
 
 const USAGE = 'usage: tocsin keys create --agency <id> --country <ISO alpha-2> --scope <alerts:read|subscriptions:manage|admin> [--scope ...]';

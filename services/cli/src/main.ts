@@ -10,6 +10,11 @@ usage: tocsin <command> [options]
 commands:
   start                     run the whole pipeline in one process (in-process bus, simulator,
                             watch desk on http://127.0.0.1:8080); see README for settings
+  start --input <file> [--mapping <partner.json>] [--speed N | --as-fast-as-possible]
+                            the same on your own incident file instead of the simulator
+  produce --partner <id> [--mapping <partner.json>] <file>
+                            publish a file to partner.<id>.incidents on Kafka (KAFKA_BROKERS),
+                            rows checked as ingest would (tocsin produce --help)
   service <ingest|detect|alert|desk>
                             run one service against Kafka (KAFKA_BROKERS), one process each
   simulate [options]        generate partner feeds (tocsin simulate --help)
@@ -36,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   score: async () => (await import('@tocsin/detectors')).runScoreCommand as Command,
   keys: async () => (await import('./keys-command')).runKeysCommand,
   mapping: async () => (await import('./mapping-command')).runMappingCommand,
+  produce: async () => (await import('./produce-command')).runProduceCommand,
   'dead-letter': async () => (await import('./dead-letter-command')).runDeadLetterCommand,
   bench: async () => (await import('./bench-command')).runBenchCommand,
 };

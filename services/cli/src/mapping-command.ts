@@ -4,8 +4,8 @@
 // in seconds. Nothing is sent anywhere. Exit 0: every row accepted; 1: some rejected;
 // 2: bad usage, unreadable file or invalid mapping.
 import { readFileSync } from 'node:fs';
-import type { PartnerConfig } from '@tocsin/core';
-import { checkMapping, formatMappingCheck, parseKey, validatePartners } from '@tocsin/ingest';
+import { checkMapping, formatMappingCheck, parseKey } from '@tocsin/ingest';
+import { loadMappingPartner } from './input-file';
 import type { CommandIo } from './io';
 
 const USAGE = `usage: tocsin mapping check --mapping <partner.json> [--partner <id>] [--examples N] [--show N] [--json] <file>
@@ -49,24 +49,6 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-/** The partner config to use: the file's only entry, or the one --partner names. */
-function loadPartner(path: string, id: string | undefined): PartnerConfig {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path} cannot be read as JSON: ${(error as Error).message}`);
-  }
-  const partners = validatePartners(Array.isArray(data) ? data : [data], path);
-  if (id !== undefined) {
-    const found = partners.find((p) => p.id === id);
-    if (!found) throw new Error(`${path} has no partner ${JSON.stringify(id)} (it has ${partners.map((p) => p.id).join(', ')})`);
-    return found;
-  }
-  if (partners.length !== 1) throw new Error(`${path} holds ${partners.length} partners; name one with --partner`);
-  return partners[0]!;
-}
-
 export async function runMappingCommand(argv: string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [action, ...rest] = argv;
   if (action === undefined || action === '--help' || rest.includes('--help')) {
@@ -82,7 +64,7 @@ export async function runMappingCommand(argv: string[], io: CommandIo, env: Node
     return 2;
   }
   try {
-    const partner = loadPartner(flags.mapping!, flags.partner);
+    const partner = loadMappingPartner(flags.mapping!, flags.partner);
     const file = readFileSync(flags.file!);
     const rawKey = env['TOCSIN_PSEUDONYM_KEY']?.trim();
     const report = checkMapping({

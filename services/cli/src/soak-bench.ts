@@ -86,6 +86,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
     allowWebhookEndpoints: [new URL(everything.url).host],
   });
   const { bus, scenario, ingest, alerts, feed, simulatedNow } = pipeline.internals;
+  if (!scenario) throw new Error('the soak runs the simulated feed, not an input file');
   const simStart = scenario.dayStartMs(0);
   const delivered = new Map<string, DeliveredAlert>();
   const collect = () => {

@@ -1,6 +1,6 @@
 import { memoryIo } from './io';
 import { describe, expect, it } from 'vitest';
-import { createApiKeyStore } from '@tocsin/desk';
+import { createApiKeyStore } from '@tocsin/http';
 import { main } from '../src/main';
 import { parseStartSettings } from '../src/start-command';
 

@@ -4,11 +4,9 @@
 // The keys file is a JSON array of key records (`tocsin keys create` prints them).
 import { hostname } from 'node:os';
 import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv } from '@tocsin/core';
-import { createApiKeyStore } from './auth/api-keys';
-import { loadApiKeyRecords } from './auth/keys-file';
-import { busComponent, healthRoutes } from './routes/health';
+import { buildApiServer, busComponent, createApiKeyStore, healthRoutes, loadApiKeyRecords } from '@tocsin/http';
+import { pageRoutes } from './page/routes';
 import { signalRoutes } from './routes/signals';
-import { buildDeskServer } from './server';
 import { createSignalFeed } from './signal-feed';
 
 const EXIT_CONFIG = 78;
@@ -32,11 +30,12 @@ const bus = createKafkaBus({
   onConsumerFailure: (failure) => onConsumerFailure(failure),
 });
 const feed = createSignalFeed({ bus, groupId: `tocsin-desk-${hostname()}-${process.pid}`, logger });
-const app = await buildDeskServer({
+const app = await buildApiServer({
   logger, version: VERSION, keys: createApiKeyStore(settings.keys),
   routes: [
     healthRoutes({ version: VERSION, bus: 'kafka', startedAt, components: () => ({ signals: { status: 'ok', stats: feed.stats() }, kafka: busComponent(bus.health()) }) }),
     signalRoutes(feed),
+    pageRoutes(),
   ],
 });
 const onConsumerFailure = exitOnConsumerFailure(logger, async () => {

@@ -13,6 +13,7 @@ import { alertLoad, scoreAlertsOnTruth, type AlertLoad, type AlertRevisionLike, 
 import type { Signal } from '@tocsin/core';
 import { evaluateWithinDays, type WithinDaysResult } from '../src/evaluation/within-days';
 import { dayIndexOf } from '../src/buckets';
+import { oraclePower, type OraclePower } from '../src/evaluation/sparse-power';
 
 /** The alert lifecycle to replay the signals through (injected by `tocsin bench`, which has the alert service). */
 export interface AlertReplay {
@@ -51,6 +52,8 @@ export const SPARSE_SCENARIO = {
   maxDelayDays: 30,
   /** The acceptance bound on false alarms of the whole configuration per key-year. */
   maxFalseAlarmsPerKeyYear: 1,
+  /** The oracle bound printed beside the figures: one test of the first 31 days at this level, the shortest ramp (3 days). */
+  oracle: { alpha: 0.01, days: 31, rampDays: 3 },
 };
 
 export interface SparseBenchResult {
@@ -61,6 +64,8 @@ export interface SparseBenchResult {
   evaluation: WithinDaysResult;
   /** Count trends below 3x on their key (not scored): flagged within the deadline by the whole configuration. */
   weaker: WithinDaysResult;
+  /** Upper bound on what any detector could flag of the scored count trends (sparse-power.ts). */
+  oracle: OraclePower;
   seconds: number;
 }
 
@@ -119,8 +124,9 @@ export function runSparseScenario(options: DetectionBenchOptions = {}): SparseBe
   const countSignals = run.signals.filter((s) => isCountOrNovelty(s.detector.id));
   const evaluation = evaluateWithinDays(countSignals, trends, { include, maxDelayDays: SPARSE_SCENARIO.maxDelayDays, keyYears });
   const weaker = evaluateWithinDays(countSignals, trends, { include: (t) => t.kind !== 'new-route' && weakerOnKey(3)(t), maxDelayDays: SPARSE_SCENARIO.maxDelayDays, keyYears });
-  const result: SparseBenchResult = { incidents: run.incidents, keys, keyYears, evaluation, weaker, seconds: (performance.now() - started) / 1000 };
   const scored = trends.filter(include);
+  const oracle = oraclePower(scored, SPARSE_SCENARIO.oracle);
+  const result: SparseBenchResult = { incidents: run.incidents, keys, keyYears, evaluation, weaker, oracle, seconds: (performance.now() - started) / 1000 };
   print(`sparse (seed ${options.seed ?? 7}): ${run.incidents} incidents over ${days} days (${(run.incidents / days).toFixed(1)}/day), ${keys} keys (${keyYears.toFixed(0)} key-years observed), ${scored.filter((t) => t.kind === 'new-route').length} new routes and ${scored.filter((t) => t.kind !== 'new-route').length} trends >= 3x on their key, config ${plan.version}`);
   print(`detector                   | flagged <= ${SPARSE_SCENARIO.maxDelayDays} d | median delay (days) | false alarms | per key-year`);
   print('---------------------------|---------------|---------------------|--------------|-------------');
@@ -136,6 +142,9 @@ export function runSparseScenario(options: DetectionBenchOptions = {}): SparseBe
     const delay = evaluation.delays[t.id] ?? weaker.delays[t.id] ?? null;
     print(`  ${t.id.padEnd(44)} ${String(t.multiplier).padStart(5)} -> ${t.key_multiplier!.toFixed(2).padStart(5)} (${(t.key_baseline_per_day * 7).toFixed(1).padStart(5)}/week)  ${delay === null ? 'never' : `${delay} d`}`);
   }
+  const { alpha, days: oracleDays, rampDays } = SPARSE_SCENARIO.oracle;
+  const weakest = Object.entries(oracle.power).filter(([, p]) => p < 0.9).sort((a, b) => a[1] - b[1]).map(([id, p]) => `${id} ${p.toFixed(2)}`);
+  print(`oracle bound (true rate, known start, one Poisson test of the first ${oracleDays} days at ${alpha}, ${rampDays}-day ramp): P(every count trend flagged) <= ${oracle.all.toFixed(2)}, expected misses >= ${oracle.expectedMisses.toFixed(2)}${weakest.length ? `; power < 0.9: ${weakest.join(', ')}` : ''}`);
   print(`sparse acceptance (all flagged within ${SPARSE_SCENARIO.maxDelayDays} days, <= ${SPARSE_SCENARIO.maxFalseAlarmsPerKeyYear} false alarm per key-year): ${pass ? 'met' : 'NOT met'}${evaluation.missed.length ? `; missed: ${evaluation.missed.map((id) => `${id} (${evaluation.delays[id] ?? 'never'})`).join(', ')}` : ''} (${result.seconds.toFixed(1)} s)`);
   return result;
 }

@@ -37,8 +37,8 @@ export interface ResolvedDetector {
   maxBaselineMean: number;
 }
 
-/** Detectors whose statistic accumulates over periods (sequential charts). */
-export const SEQUENTIAL_DETECTORS: ReadonlySet<string> = new Set(['cusum', 'glr-nb', 'ewma']);
+/** Detectors whose statistic accumulates over periods (sequential charts and the window scan). */
+export const SEQUENTIAL_DETECTORS: ReadonlySet<string> = new Set(['cusum', 'glr-nb', 'ewma', 'window-scan']);
 
 export interface DetectorPlan {
   readonly config: DetectorConfig;

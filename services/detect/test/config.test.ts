@@ -19,7 +19,8 @@ describe('detector configuration', () => {
     // Daily EARS runs only as C2 gated to sparse keys (docs/detectors.md, The default configuration); weeks carry count detection.
     const daily = plan.detectorsFor('country', 'NL', 'day');
     expect(daily.map((d) => [d.detector.id, d.maxBaselineMean])).toEqual([['ears-c2', 1.5]]);
-    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toEqual(['ears-c2', 'farrington-flexible', 'glr-nb']);
+    // Sparse weekly series: the window scan (the GLR chart stays in the file, disabled).
+    expect(plan.detectorsFor('country', 'NL', 'week').map((d) => d.detector.id)).toEqual(['ears-c2', 'farrington-flexible', 'window-scan']);
   });
 
   it('rejects a config that breaks the schema, naming the bad value', () => {

@@ -5,4 +5,4 @@ export { DETECTOR_ERROR_CODES, DetectorError, type DetectorErrorCode } from './e
 export { runScoreCommand, type ScoreCommandIo } from './score-command';
 export { lastRowRunner, type LastRowRunner } from './last-row';
 // Distribution functions checked against R, shared with the detect service's emergence detectors.
-export { regularizedBeta, regularizedGammaP, regularizedGammaQ } from './math/distributions';
+export { poissonSurvival, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './math/distributions';

@@ -7,6 +7,7 @@ import { farrington } from './farrington';
 import { farringtonFlexible } from './farrington-flexible';
 import { glrNb } from './glrnb';
 import type { CountDetector } from './types';
+import { windowScan } from './window-scan';
 
 export const countDetectors: readonly CountDetector[] = [
   earsC1,
@@ -17,6 +18,7 @@ export const countDetectors: readonly CountDetector[] = [
   cusum,
   ewma,
   glrNb,
+  windowScan,
 ];
 
 /** The detector registered under `id`; throws DETECTOR_UNKNOWN otherwise. */

@@ -9,4 +9,7 @@ export { processRecord, incidentKey, type ProcessContext, type RecordOutcome } f
 export { loadPartnersFile, validatePartners } from './partners';
 export { DedupeStore } from './dedupe';
 export type { IngestStats, PartnerStats } from './stats';
-export { checkMapping, formatMappingCheck, type MappingCheckOptions, type MappingCheckReport } from './mapping-check';
+export {
+  checkMapping, formatMappingCheck, offlineProcessContext, partnerFileRecords,
+  type FileRecord, type MappingCheckOptions, type MappingCheckReport, type OfflineContextOptions,
+} from './mapping-check';

@@ -45,13 +45,18 @@ export interface MappingCheckReport {
   sample: Incident[];
 }
 
-interface Piece {
+/** One record a partner would send for a row of a file: a CSV header plus one data row, or one JSON record. */
+export interface FileRecord {
+  /** 1-based line of the file where the row starts (JSON array: the record's 1-based position). */
   line: number;
   value: Buffer;
 }
 
-/** The records a partner would send for this file, with the file line each starts on. */
-function pieces(partner: PartnerConfig, file: Buffer): { ok: true; pieces: Piece[] } | { ok: false; message: string } {
+/**
+ * The records a partner would send for this file, with the file line each starts on. Also
+ * used by `tocsin start --input` and `tocsin produce`, which send exactly these records.
+ */
+export function partnerFileRecords(partner: PartnerConfig, file: Buffer): { ok: true; pieces: FileRecord[] } | { ok: false; message: string } {
   if (partner.format === 'csv') {
     const parsed = parseCsvText(file.toString('utf8'), partner.csv?.delimiter ?? ',');
     // A file that cannot be cut into rows is the file's problem, not a row's.
@@ -73,31 +78,53 @@ function pieces(partner: PartnerConfig, file: Buffer): { ok: true; pieces: Piece
     if (!Array.isArray(records)) return { ok: false, message: 'the file is not a JSON array' };
     return { ok: true, pieces: records.map((r, i) => ({ line: i + 1, value: Buffer.from(JSON.stringify(r), 'utf8') })) };
   }
-  const out: Piece[] = [];
+  const out: FileRecord[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() !== '') out.push({ line: i + 1, value: Buffer.from(line, 'utf8') });
   });
   return { ok: true, pieces: out };
 }
 
-/** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */
-export function checkMapping(options: MappingCheckOptions): MappingCheckReport {
-  const { partner } = options;
-  const split = pieces(partner, options.file);
-  if (!split.ok) throw new Error(split.message);
-  const now = options.now ?? Date.now();
+export interface OfflineContextOptions {
+  partners: readonly PartnerConfig[];
+  /** HMAC key of pseudonyms; default a random key. */
+  pseudonymKey?: Buffer;
+  taxonomyDir?: string;
+  /** Current time, ms since the epoch. */
+  now: number;
+  /** The `source` named in dead letters and events. */
+  source: string;
+}
+
+/**
+ * Ingest's processing context for checking a file without Kafka: the partners' mappings,
+ * the taxonomy, a throwaway dead-letter key (originals are encrypted as in ingest, then
+ * dropped) and a de-duplication state that keeps every row of a multi-year file.
+ */
+export function offlineProcessContext(options: OfflineContextOptions): ProcessContext {
   const pseudonymKey = options.pseudonymKey ?? randomBytes(32);
-  const context: ProcessContext = {
-    partners: new Map([[partner.id, partner]]),
+  return {
+    partners: new Map(options.partners.map((p) => [p.id, p])),
     taxonomy: loadTaxonomy(options.taxonomyDir),
     validateIncident: compileValidator<Incident>('incident.v1'),
     pseudonymiser: createPseudonymiser(pseudonymKey),
-    // A throwaway dead-letter key: originals are encrypted as in ingest, then dropped.
-    config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: 'tocsin-mapping-check' }),
-    // Rows of a multi-year file must all stay known to find repeated ids.
+    config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: options.source }),
     dedupe: new DedupeStore(200 * 365 * 86_400_000).stage(),
-    now,
+    now: options.now,
   };
+}
+
+/** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */
+export function checkMapping(options: MappingCheckOptions): MappingCheckReport {
+  const { partner } = options;
+  const split = partnerFileRecords(partner, options.file);
+  if (!split.ok) throw new Error(split.message);
+  const now = options.now ?? Date.now();
+  const context = offlineProcessContext({
+    partners: [partner], now, source: 'tocsin-mapping-check',
+    ...(options.pseudonymKey ? { pseudonymKey: options.pseudonymKey } : {}),
+    ...(options.taxonomyDir ? { taxonomyDir: options.taxonomyDir } : {}),
+  });
   const topic = partnerTopic(partner.id);
   const maxExamples = options.examples ?? 3;
   const maxSample = options.sample ?? 0;

@@ -1,7 +1,7 @@
 // /api/alerts: the watch desk's and the agencies' read access to alerts. Every
 // filter that concerns content (country) runs on what the caller may see, so
 // filtering cannot be used to learn about withheld incidents.
-import { ApiError, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, type ApiRoutes } from '@tocsin/http';
 import { SEVERITY_ORDER } from '../subscriptions/filters';
 import type { AlertApiDeps } from './deps';
 import { engineCall } from './errors';
@@ -16,7 +16,7 @@ const STATUSES = ['open', 'resolved'] as const;
 const tag = 'alerts';
 const scope = 'alerts:read' as const;
 
-export function alertRoutes(deps: AlertApiDeps): DeskRoutes {
+export function alertRoutes(deps: AlertApiDeps): ApiRoutes {
   return {
     name: 'alerts',
     paths: {

@@ -2,7 +2,7 @@
 // files the OpenAPI document embeds); the 400 names the first bad field by its
 // JSON pointer.
 import { compileValidator } from '@tocsin/core';
-import { ApiError } from '@tocsin/desk';
+import { ApiError } from '@tocsin/http';
 
 export type RequestSchema =
   | 'subscription-request.v1'

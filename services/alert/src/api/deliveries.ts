@@ -1,6 +1,6 @@
 // /api/deliveries/dead-letter: deliveries that ran out of retries, for the
 // operator (admin): which agency missed which warning, and why.
-import type { DeskRoutes } from '@tocsin/desk';
+import type { ApiRoutes } from '@tocsin/http';
 import type { AlertApiDeps } from './deps';
 import { agencyQuery, limitQuery, operation, ref } from './openapi';
 import { agencyParam, scopeOf } from './principal';
@@ -8,7 +8,7 @@ import { limitParam, type Query } from './query';
 
 export const DEAD_LETTER_PAGE = { default: 100, max: 1000 } as const;
 
-export function deliveryRoutes(deps: AlertApiDeps): DeskRoutes {
+export function deliveryRoutes(deps: AlertApiDeps): ApiRoutes {
   return {
     name: 'deliveries',
     paths: {

@@ -5,7 +5,7 @@
 // see the outcome on the alert (GET /api/alerts/{id}). Each action is recorded
 // by the engine with actor (agency/key id) and time.
 import type { AcknowledgeRequest, AssignRequest, LabelRequest, SilenceRequest } from '@tocsin/core';
-import { ApiError, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, type ApiRoutes } from '@tocsin/http';
 import { parseBody } from './body';
 import type { AlertApiDeps } from './deps';
 import { engineCall } from './errors';
@@ -21,7 +21,7 @@ const alertId = idParam('id', 'Alert id (al_...)');
 /** Longest silence, as the engine allows (366 days). */
 const MAX_SILENCE_MS = 366 * 86_400_000;
 
-export function deskActionRoutes(deps: AlertApiDeps): DeskRoutes {
+export function deskActionRoutes(deps: AlertApiDeps): ApiRoutes {
   const alertAction = (summary: string, description: string, body: string) =>
     operation({ tag, scope, summary, description, parameters: [alertId], body: { schema: body, optional: body === 'AcknowledgeRequest' }, ok: { status: '200', description: 'The alert with the action recorded', schema: ALERT_DETAIL_SCHEMA }, errors: ['400', '404', '503'] });
   return {

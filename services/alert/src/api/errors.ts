@@ -1,8 +1,8 @@
 // Engine errors as HTTP errors. The engine's codes (AlertError) are stable and
-// part of its surface; the API answers with the desk's codes (API_ERROR_CODES)
+// part of its surface; the API answers with the HTTP kit's codes (API_ERROR_CODES)
 // and keeps the engine code and the field's JSON pointer in the message, so a
 // client can tell "endpoint refused by the SSRF guard" from "bad filter".
-import { ApiError } from '@tocsin/desk';
+import { ApiError } from '@tocsin/http';
 import { isAlertError, type AlertErrorCode } from '../errors';
 
 const STATUS_OF: Record<AlertErrorCode, 'not_found' | 'bad_request' | 'unavailable' | 'internal'> = {

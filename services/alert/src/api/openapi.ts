@@ -1,7 +1,7 @@
 // Building blocks of the alerting part of the OpenAPI document. Bodies refer to
 // the component schemas (schemas/*.schema.json by title); responses the engine
 // shapes for the API (views) are described here.
-import { errorResponse } from '@tocsin/desk';
+import { errorResponse } from '@tocsin/http';
 
 export type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '413' | '415' | '429' | '503';
 

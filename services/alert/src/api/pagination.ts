@@ -1,7 +1,7 @@
 // Keyset pagination: the cursor is the sort key of the last item served, so a
 // page boundary does not shift when items are added or removed between calls
 // (offsets would skip or repeat alerts on a busy desk).
-import { ApiError } from '@tocsin/desk';
+import { ApiError } from '@tocsin/http';
 
 export type SortKey = ReadonlyArray<string | number>;
 /** Per position of the sort key: 1 ascending, -1 descending. */

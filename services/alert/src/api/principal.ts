@@ -1,6 +1,6 @@
 // Who acts, and on whose behalf. Agency keys act for their own agency only; an
 // admin key acts for every agency, or for one named with ?agency=.
-import { ApiError, type Principal } from '@tocsin/desk';
+import { ApiError, type Principal } from '@tocsin/http';
 import type { Scope } from '../subscriptions/store';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/; // common.v1 PartnerId

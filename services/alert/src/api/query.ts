@@ -1,5 +1,5 @@
 // Query-string parsing with messages that name the parameter.
-import { ApiError } from '@tocsin/desk';
+import { ApiError } from '@tocsin/http';
 
 export type Query = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // store's scope of the caller (principal.ts), so a foreign id is "not found"
 // exactly like an unknown one and ids cannot be probed.
 import type { SecretRotationRequest, SubscriptionChangeRequest, SubscriptionFilters, SubscriptionPauseRequest, SubscriptionRequest } from '@tocsin/core';
-import { ApiError, type DeskRoutes } from '@tocsin/desk';
+import { ApiError, type ApiRoutes } from '@tocsin/http';
 import { parseBody } from './body';
 import type { AlertApiDeps } from './deps';
 import { engineCall } from './errors';
@@ -35,7 +35,7 @@ function checkFilterCodes(filters: SubscriptionFilters | undefined, taxonomy: Al
   }
 }
 
-export function subscriptionRoutes(deps: AlertApiDeps): DeskRoutes {
+export function subscriptionRoutes(deps: AlertApiDeps): ApiRoutes {
   return {
     name: 'subscriptions',
     paths: {

@@ -6,7 +6,7 @@
 // and desk comments are free text written by operators who
 // see everything. Admin keys see the stored record.
 import type { Alert, AlertAction, AlertRevision } from '@tocsin/core';
-import type { Principal } from '@tocsin/desk';
+import type { Principal } from '@tocsin/http';
 import { viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
 import { isAdmin } from './principal';
 

@@ -18,6 +18,7 @@ import type { Alert, AlertRevision, Evidence, RecordOrigin, Signal } from '@tocs
 import type { LifecycleConfig } from '../config';
 import { alertIdFor } from '../ids';
 import { severityRank } from '../subscriptions/filters';
+import { mergeSeries } from './series';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MAX_EVIDENCE = 200;
@@ -120,7 +121,7 @@ function schedule(alert: Alert, now: number, cfg: LifecycleConfig): Alert['notif
 }
 
 /** The statistics an alert shows: those of its strongest signal. */
-function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score'> & Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
+function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'observed' | 'expected' | 'upperbound' | 'score' | 'p_value' | 'q_value' | 'bucket' | 'rank_score' | 'config_version'> & Partial<Pick<Alert, 'summary' | 'terms' | 'first_reported'>> {
   return {
     detector: signal.detector,
     severity: signal.severity,
@@ -132,6 +133,7 @@ function evidenceOf(signal: Signal): Pick<Alert, 'detector' | 'severity' | 'obse
     q_value: signal.q_value ?? null,
     bucket: signal.bucket,
     rank_score: signal.rank_score,
+    config_version: signal.config_version,
     ...(signal.summary ? { summary: signal.summary } : {}),
     ...(signal.terms ? { terms: signal.terms } : {}),
     ...(signal.first_reported ? { first_reported: signal.first_reported } : {}),
@@ -163,6 +165,9 @@ function openEpisode(previous: Alert | undefined, signal: Signal, ctx: SignalCon
     updated_at: iso(now),
     last_signal: lastSignalOf(signal, ctx),
   };
+  // The dimension's series goes on across episodes: the chart shows the quiet span between them.
+  const series = mergeSeries(previous?.series, signal, true);
+  if (series) Object.assign(fresh, { series });
   if (!previous) {
     const alert: Alert = {
       id: alertIdOfSignal(signal),
@@ -201,6 +206,8 @@ function recordOnly(previous: Alert, signal: Signal, ctx: SignalContext, listDet
     signals_seen: previous.signals_seen + 1,
     ...(listDetector ? { detectors: mergeDetectors(previous.detectors, signal).detectors } : {}),
   };
+  const series = mergeSeries(previous.series, signal, false);
+  if (series) alert.series = series;
   return { alert, revised: false, reason: null };
 }
 
@@ -227,6 +234,8 @@ function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cf
     last_signal: newest ? lastSignalOf(signal, ctx) : previous.last_signal,
     signals_seen: previous.signals_seen + 1,
   };
+  const series = mergeSeries(previous.series, signal, takeSignal);
+  if (series) alert.series = series;
   const reason: AlertRevision['reason'] | null =
     severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : null;
   if (reason === null) return { alert, revised: false, reason: null };

@@ -5,7 +5,7 @@
 // revision and webhook is computed from the alert: a RED partner joining would be
 // a `scope` revision, an `alert.updated` webhook and a withheld statistic for
 // agencies that may not know the incident exists.
-import type { Evidence, Signal } from '@tocsin/core';
+import type { Evidence, Signal, SignalSeries } from '@tocsin/core';
 import { incidentCountries } from '@tocsin/core';
 
 function dimensionCountries(signal: Signal): Set<string> {
@@ -13,6 +13,19 @@ function dimensionCountries(signal: Signal): Set<string> {
   const out = new Set<string>();
   for (const c of [a.country, a.origin, a.destination, ...(a.transit ?? [])]) if (c) out.add(c);
   return out;
+}
+
+/**
+ * The series with the signal's own bucket lowered by the RED incidents it counted. Older
+ * buckets cannot be corrected here (their incidents are not listed): detect must not count RED.
+ */
+function withoutRedCount(series: SignalSeries, bucketStart: string, red: number): SignalSeries {
+  const ms = series.granularity === 'day' ? 86_400_000 : 7 * 86_400_000;
+  const i = (Date.parse(bucketStart) - Date.parse(series.start)) / ms;
+  if (!Number.isInteger(i) || i < 0 || i >= series.observed.length) return series;
+  const observed = [...series.observed];
+  observed[i] = Math.max(0, observed[i]! - red);
+  return { ...series, observed };
 }
 
 /** The signal without its RED evidence, and how many entries were taken out. */
@@ -36,6 +49,7 @@ export function withoutRedEvidence(signal: Signal): { signal: Signal; dropped: n
       // A count detector's observed value is the bucket's incidents; its model numbers
       // (expected, p-value...) cannot be corrected here — detect must not count RED.
       observed: signal.detector.kind === 'count' ? Math.max(0, signal.observed - red.length) : signal.observed,
+      ...(signal.series ? { series: withoutRedCount(signal.series, signal.bucket.start, red.length) } : {}),
       partners: signal.partners.filter((p) => !redPartners.has(p)),
       countries: signal.countries.filter((c) => !redCountries.has(c)),
     },

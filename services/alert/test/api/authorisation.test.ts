@@ -4,7 +4,7 @@
 // a route the server registers without a row here (or a row without a route)
 // fails the first test.
 import { describe, expect, it } from 'vitest';
-import { hasScope, type Scope } from '@tocsin/desk';
+import { hasScope, type Scope } from '@tocsin/http';
 import { AGENCIES, apiHarness, evidence, openAlerts, PRINCIPALS, signalOf, startReceiver, type Harness, type PrincipalName, type Receiver } from './harness';
 
 type Target = 'own' | 'other';
@@ -39,6 +39,8 @@ const ROUTES: RouteRow[] = [
   { method: 'GET', path: '/api/subscriptions/{id}/deliveries', scope: 'subscriptions:manage', owned: 'subscription', ok: 200 },
   { method: 'GET', path: '/api/alerts', scope: 'alerts:read', owned: 'none', ok: 200 },
   { method: 'GET', path: '/api/alerts/{id}', scope: 'alerts:read', owned: 'alert', ok: 200 },
+  { method: 'GET', path: '/api/alerts/{id}/series', scope: 'alerts:read', owned: 'alert', ok: 200 },
+  { method: 'GET', path: '/api/routes', scope: 'alerts:read', owned: 'none', ok: 200 },
   { method: 'POST', path: '/api/alerts/{id}/acknowledge', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ comment: 'on it' }) },
   { method: 'POST', path: '/api/alerts/{id}/assign', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ assignee: 'desk-2' }) },
   { method: 'POST', path: '/api/alerts/{id}/label', scope: 'admin', owned: 'alert', ok: 200, body: () => ({ label: 'true_positive' }) },

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaDir } from '@tocsin/core';
-import { API_ERROR_CODES, API_LIMITS } from '@tocsin/desk';
+import { API_ERROR_CODES, API_LIMITS } from '@tocsin/http';
 import { ALERTS_PAGE, DEAD_LETTER_PAGE, DELIVERIES_PAGE, SUBSCRIPTIONS_PAGE, alertApiRoutes } from '../../src/api/index';
 import type { AlertApiDeps } from '../../src/api/deps';
 
@@ -51,7 +51,7 @@ describe('docs/api.md', () => {
         }
       }
     }
-    expect(count).toBe(19);
+    expect(count).toBe(21);
   });
 
   it('states the limits the server and routes apply', () => {

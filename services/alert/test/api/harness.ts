@@ -1,5 +1,5 @@
 // Test harness of the alerting API: F1's real alert service (buildAlert) on the
-// in-process bus, the real desk server with alertApiRoutes, API keys for two
+// in-process bus, the real API server (@tocsin/http) with alertApiRoutes, API keys for two
 // agencies in every scope, and a loopback webhook receiver that records what
 // arrives. The SSRF allow-list admits loopback explicitly, as an operator would.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { compileValidator, createMemoryBus, loadTaxonomy, silentLogger, type Evidence, type Signal } from '@tocsin/core';
-import { buildDeskServer, createApiKey, createApiKeyStore, type ApiKeyRecord, type DeskRoutes, type Scope } from '@tocsin/desk';
+import { buildApiServer, createApiKey, createApiKeyStore, type ApiKeyRecord, type ApiRoutes, type Scope } from '@tocsin/http';
 import { alertApiRoutes } from '../../src/api/index';
 import { buildAlert } from '../../src/app';
 import { alertConfig, topicsWithPrefix, type ConfigOverrides } from '../../src/config';
@@ -66,8 +66,8 @@ export interface HarnessOptions {
   delivery?: ConfigOverrides['delivery'];
   /** Extra agencies, each given an alerts:read key (readerAuth(agency)). */
   readers?: ReadonlyArray<{ agency: string; country: string }>;
-  /** Route modules served besides the alert API (e.g. the desk's health and signals). */
-  extraRoutes?: DeskRoutes[];
+  /** Route modules served besides the alert API (e.g. health, the desk's signals and page). */
+  extraRoutes?: ApiRoutes[];
   /** DNS for the SSRF guard (default: the system's). */
   lookup?: LookupFn;
 }
@@ -118,7 +118,7 @@ export async function apiHarness(options: HarnessOptions = {}) {
   }
   // Route probe: registered first, it sees every route the alert API adds.
   const routes: Array<{ method: string; url: string }> = [];
-  const probe: DeskRoutes = {
+  const probe: ApiRoutes = {
     name: 'route-probe',
     paths: {},
     register(fastify) {
@@ -131,7 +131,7 @@ export async function apiHarness(options: HarnessOptions = {}) {
   // The rate limit (20/s, burst 60) has its own desk test; here each request sees a second pass.
   let fakeNow = 0;
   const serve = () =>
-    buildDeskServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...(options.extraRoutes ?? []), ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy })], clock: () => (fakeNow += 1000) });
+    buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...(options.extraRoutes ?? []), ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy })], clock: () => (fakeNow += 1000) });
   let server = await serve();
   onTestFinished(() => server.close());
 

@@ -243,6 +243,61 @@ export interface Matcher {
   value: string;
 }
 
+export interface AlertSeries {
+  alert_id: string;
+  /**
+   * admin: the stored record; full/aggregate: the caller's sharing-rules view level.
+   */
+  level: 'admin' | 'full' | 'aggregate';
+  dimension: {
+    type: string;
+    key: string;
+  };
+  granularity: 'day' | 'week';
+  /**
+   * Detector whose expected value and upper bound the points carry; null when no series was recorded (alerts from before series, emergence kinds other than first-seen).
+   */
+  detector: string | null;
+  /**
+   * Detector configuration version of the alert's strongest evidence; null for alerts recorded before it was kept.
+   */
+  config_version: string | null;
+  /**
+   * The alert's current episode in event time: the start of its first signal's bucket and, once resolved, the end of its quiet span.
+   */
+  open_period: {
+    /**
+     * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+     */
+    start: string;
+    end: string | null;
+  };
+  /**
+   * Why the points are left out for this caller (its view of the alert withholds statistics); absent when they are given.
+   */
+  withheld?: string;
+  /**
+   * Buckets oldest first (at most 60); empty when withheld or not recorded.
+   *
+   * @maxItems 60
+   */
+  points: AlertSeriesPoint[];
+}
+
+export interface AlertSeriesPoint {
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  start: string;
+  observed: number;
+  expected: number | null;
+  upperbound: number | null;
+  /**
+   * A detector of this alert fired in this bucket.
+   */
+  alarm: boolean;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface Alert {
@@ -296,6 +351,11 @@ export interface Alert {
   score?: number | null;
   p_value?: number | null;
   q_value?: number | null;
+  /**
+   * Detector configuration version of the strongest evidence's signal.
+   */
+  config_version?: string;
+  series?: SignalSeries;
   /**
    * Contributing incidents of this episode with their markings (latest 200).
    *
@@ -620,6 +680,36 @@ export interface Bucket {
    * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
    */
   end: string;
+}
+
+export interface SignalSeries {
+  /**
+   * Detector whose expected value and upper bound the arrays hold.
+   */
+  detector: string;
+  granularity: 'day' | 'week';
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  start: string;
+  /**
+   * @maxItems 60
+   */
+  observed: number[];
+  /**
+   * null where the detector had too little history or did not run.
+   *
+   * @maxItems 60
+   */
+  expected: (number | null)[];
+  /**
+   * @maxItems 60
+   */
+  upperbound: (number | null)[];
+  /**
+   * @maxItems 60
+   */
+  alarm: boolean[];
 }
 
 export interface Evidence {
@@ -1328,11 +1418,11 @@ export interface CountDetectorSetting {
    */
   history?: number;
   /**
-   * Sequential charts (cusum, glr-nb, ewma) only: periods the chart runs over, ending at the scored bucket; the window's periods before them are its in-control baseline, refitted at every bucket (a rolling window). Default 1.
+   * Sequential detectors (cusum, glr-nb, ewma, window-scan) only: periods the chart or scan runs over, ending at the scored bucket; the window's periods before them are its in-control baseline, refitted at every bucket (a rolling window). Default 1.
    */
   chart_periods?: number;
   /**
-   * Scale gate: the detector runs only while the mean count per period of its window before the scored (chart) periods is at most this. Sequential charts suit sparse series, where one-period detectors cannot see a 3x rise; on busy series they mistake seasonality and drift for change. Default: no limit.
+   * Scale gate: the detector runs only while the mean count per period of its window before the scored (chart) periods is at most this. Sequential detectors suit sparse series, where one-period detectors cannot see a 3x rise; on busy series they mistake seasonality and drift for change. Default: no limit.
    */
   max_baseline_mean?: number;
   /**
@@ -1827,6 +1917,466 @@ export interface Region {
   countries: [string, ...string[]];
 }
 
+export interface RouteMap {
+  /**
+   * One per (origin, destination, modality), new ones first, then by severity. At most 500.
+   *
+   * @maxItems 500
+   */
+  edges: RouteEdge[];
+  /**
+   * Countries on the edges, and destinations with displacement alerts.
+   */
+  countries: RouteCountry[];
+  /**
+   * Alerts the map was built from.
+   */
+  alerts: number;
+  /**
+   * Newest bucket end of any route alert the caller may see, before the time filter (event time: where 'now' is for a time range).
+   */
+  latest_bucket_end: string | null;
+}
+
+export interface RouteEdge {
+  /**
+   * <origin>><destination>|<modality>
+   */
+  id: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  origin: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  destination: string;
+  modality: string;
+  /**
+   * A first-seen (novelty) alert covers this edge.
+   */
+  new: boolean;
+  /**
+   * A count alert (a surge against the expected count) covers this edge.
+   */
+  surging: boolean;
+  /**
+   * Highest severity of its alerts.
+   */
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  /**
+   * open when any of its alerts is open.
+   */
+  status: 'open' | 'resolved';
+  /**
+   * Commodities of its route_commodity alerts.
+   */
+  commodities: string[];
+  /**
+   * Its alerts, most severe first (at most 20).
+   *
+   * @maxItems 20
+   */
+  alerts:
+    | []
+    | [RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert, RouteEdgeAlert]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ]
+    | [
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert,
+        RouteEdgeAlert
+      ];
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  last_bucket_end: string;
+}
+
+export interface RouteEdgeAlert {
+  id: string;
+  kind: 'count' | 'novelty' | 'terms' | 'spread' | 'displacement';
+  dimension_type: string;
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  status: 'open' | 'resolved';
+}
+
+export interface RouteCountry {
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  code: string;
+  edges: number;
+  /**
+   * Open or resolved displacement alerts with this destination (alert ids, at most 20).
+   *
+   * @maxItems 20
+   */
+  displacement_alerts:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+}
+
 export interface SecretRotationRequest {
   /**
    * How long the previous secret keeps signing; default set by the operator (24 h). 0 drops it at once.
@@ -1971,6 +2521,7 @@ export interface Signal {
    */
   evidence_total: number;
   config_version: string;
+  series?: SignalSeries;
 }
 
 export interface SilenceRequest {

@@ -256,7 +256,10 @@ async function createSilence(event) {
 function tick() { pollHealth(); pollSignals().catch(() => {}); pollAlerts().catch(() => {}); pollSilences().catch(() => {}); }
 
 // Hash route → view module under ./views/ (see views/README.md). `#/` is the desk itself.
-const VIEWS = {};
+const VIEWS = {
+  alerts: 'alert-detail',
+  routes: 'routes',
+};
 let leaveView = null;
 
 async function route() {

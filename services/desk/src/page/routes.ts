@@ -2,7 +2,7 @@
 // modules under views/ and vendored libraries under vendor/), read once at start-up.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import type { DeskRoutes } from '../server';
+import type { ApiRoutes } from '@tocsin/http';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,7 +44,7 @@ export function pageFiles(root: string): Map<string, PageFile> {
   return files;
 }
 
-export function pageRoutes(): DeskRoutes {
+export function pageRoutes(): ApiRoutes {
   const files = pageFiles(import.meta.dirname);
   return {
     name: 'page',

@@ -3,10 +3,7 @@
 // the sharing rules (viewFor), exactly as a webhook would carry it, and never
 // learns of a signal whose every incident is withheld from its country.
 import { viewFor, type AlertView, type Signal } from '@tocsin/core';
-import { hasScope } from '../auth/api-keys';
-import { ApiError } from '../errors';
-import { errorResponse } from '../openapi';
-import type { DeskRoutes } from '../server';
+import { ApiError, errorResponse, hasScope, type ApiRoutes } from '@tocsin/http';
 
 export interface SignalSource {
   recentSignals(limit: number): Signal[];
@@ -23,7 +20,7 @@ export const sharingView: SignalRedactor = (signal, viewer) => {
   return view.level === 'withheld' ? null : view;
 };
 
-export function signalRoutes(source: SignalSource | null, redact: SignalRedactor = sharingView): DeskRoutes {
+export function signalRoutes(source: SignalSource | null, redact: SignalRedactor = sharingView): ApiRoutes {
   return {
     name: 'signals',
     paths: {

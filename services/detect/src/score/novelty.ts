@@ -12,6 +12,7 @@ import type { DetectorPlan } from '../config';
 import { EMERGENCE_DETECTORS, noveltySummary, PATTERN_TYPES, type NoveltyHit, type PatternType } from '../emergence';
 import { scoreBucket } from '../ranking';
 import type { KeyState } from './key-state';
+import { signalSeries, type SeriesSource } from './signal-series';
 import { signalId } from './signals';
 
 const PATTERNS: ReadonlySet<string> = new Set(PATTERN_TYPES);
@@ -47,7 +48,7 @@ function readSettings(plan: DetectorPlan): { enabled: boolean; learningDays: num
 }
 
 /** Signals for novelty hits of one batch (not already emitted for the key and day), ranked. */
-export function noveltySignals(candidates: readonly NoveltyCandidate[], ctx: { plan: DetectorPlan; source: string; clock: () => number; markDirty(key: KeyState): void }): Signal[] {
+export function noveltySignals(candidates: readonly NoveltyCandidate[], ctx: { plan: DetectorPlan; source: string; clock: () => number; markDirty(key: KeyState): void; series?: SeriesSource }): Signal[] {
   const fresh = candidates.filter((c) => (c.key.emitted[MARK] ?? Number.NEGATIVE_INFINITY) < c.day);
   if (fresh.length === 0) return [];
   const producedAt = new Date(ctx.clock()).toISOString();
@@ -96,6 +97,8 @@ export function noveltySignals(candidates: readonly NoveltyCandidate[], ctx: { p
       evidence: [evidence],
       evidence_total: 1,
       config_version: ctx.plan.version,
+      // Counts only: what the pattern's days looked like before and on its first sighting.
+      ...(ctx.series ? { series: signalSeries(ctx.series, key, id, null, 'day', day) } : {}),
     });
   }
   return out;

@@ -81,6 +81,10 @@ function baselineMean(counts: readonly number[], chartPeriods: number): number {
   return n > 0 ? sum / n : 0;
 }
 
+function finiteOrNull(x: number | null | undefined): number | null {
+  return x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+}
+
 /** A sequential chart's row on a window shorter than its history (a young key): the same chart, on what there is. */
 function runOnWindow(detector: ResolvedDetector, counts: readonly number[], freq: number): DetectorRow | undefined {
   const n = counts.length;
@@ -269,7 +273,6 @@ export class PartitionScorer {
     const keys = open.get(index) ?? new Set<KeyState>();
     open.delete(index);
     const rows: ScoredRow[] = [];
-    const freq = periodsPerYear(granularity);
     const firstDayOfBucket = granularity === 'day' ? index : lastDayOfBucket('week', index) - 6;
     for (const key of keys) {
       const bucket = key.close(granularity, index);
@@ -283,41 +286,74 @@ export class PartitionScorer {
       // Narratives per language measure reporting habits, not crime: only the terms in them are scored.
       if (key.dimType === 'narrative') continue;
       if (firstDayOfBucket - key.firstDay < plan.minHistoryDays) continue;
-      const ring = key.ring(granularity);
       for (const detector of plan.detectorsFor(key.dimType, key.dimKey, granularity)) {
-        // Only real history: a key younger than the detector's window would be compared with zeros it never had.
-        // A sequential chart runs on the key's whole real history once it has min_history periods.
-        const windowStart = index - detector.history + 1;
-        let length = detector.history;
-        if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) {
-          length = index - firstFullBucket(granularity, key.firstDay) + 1;
-          if (length < detector.minHistory || length >= detector.history) continue;
-        }
-        if (bucket.total < detector.minObserved) {
-          // Cannot become a signal: skip the detector, keep the count for the metrics.
-          rows.push({ key, bucket, detector, row: { t: length, observed: bucket.total, expected: null, upperbound: null, alarm: false, score: null, pValue: null } });
-          continue;
-        }
-        const counts = ring.window(index, length, this.scratch);
-        if (detector.maxBaselineMean !== Number.POSITIVE_INFINITY && baselineMean(counts, detector.chartPeriods) > detector.maxBaselineMean) continue;
-        this.stats.detectorRuns++;
-        let row: DetectorRow | undefined;
-        try {
-          row = length === detector.history ? lastRowRunnerOf(detector)(counts, freq) : runOnWindow(detector, counts, freq);
-        } catch (error) {
-          // One key's bad fit must not stop the partition.
-          this.stats.detectorErrors++;
-          this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
-          continue;
-        }
-        if (row?.note !== undefined) {
-          this.stats.detectorFallbacks++;
-          this.onDetectorNote(row.note, detector.detector.id, `${key.dimType}|${key.dimKey}`);
-        }
+        const row = this.rowOf(key, detector, granularity, index, bucket.total, true);
         if (row) rows.push({ key, bucket, detector, row });
       }
     }
     return { granularity, index, rows };
+  }
+
+  /**
+   * One detector's row for a key's closed bucket with `total` contributions, computed as
+   * the live scoring does; undefined where the detector does not run (too young a key,
+   * a baseline above its cap, an error). `live` false (a series recomputed for a signal)
+   * leaves the stats and the error and note reports alone.
+   */
+  private rowOf(key: KeyState, detector: ResolvedDetector, granularity: Granularity, index: number, total: number, live: boolean): DetectorRow | undefined {
+    const freq = periodsPerYear(granularity);
+    const ring = key.ring(granularity);
+    // Only real history: a key younger than the detector's window would be compared with zeros it never had.
+    // A sequential chart runs on the key's whole real history once it has min_history periods.
+    const windowStart = index - detector.history + 1;
+    let length = detector.history;
+    if (key.firstDay > (granularity === 'day' ? windowStart : firstDayOfWeek(windowStart))) {
+      length = index - firstFullBucket(granularity, key.firstDay) + 1;
+      if (length < detector.minHistory || length >= detector.history) return undefined;
+    }
+    if (total < detector.minObserved) {
+      // Cannot become a signal: skip the detector, keep the count for the metrics.
+      return { t: length, observed: total, expected: null, upperbound: null, alarm: false, score: null, pValue: null };
+    }
+    const counts = ring.window(index, length, this.scratch);
+    if (detector.maxBaselineMean !== Number.POSITIVE_INFINITY && baselineMean(counts, detector.chartPeriods) > detector.maxBaselineMean) return undefined;
+    if (live) this.stats.detectorRuns++;
+    let row: DetectorRow | undefined;
+    try {
+      row = length === detector.history ? lastRowRunnerOf(detector)(counts, freq) : runOnWindow(detector, counts, freq);
+    } catch (error) {
+      // One key's bad fit must not stop the partition.
+      if (!live) return undefined;
+      this.stats.detectorErrors++;
+      this.onDetectorError(error, detector.detector.id, `${key.dimType}|${key.dimKey}`);
+      return undefined;
+    }
+    if (live && row?.note !== undefined) {
+      this.stats.detectorFallbacks++;
+      this.onDetectorNote(row.note, detector.detector.id, `${key.dimType}|${key.dimKey}`);
+    }
+    return row;
+  }
+
+  /**
+   * The `buckets` buckets of a key ending at `index` (closed ones: their counts no longer
+   * change), oldest first, with `detector`'s row for each as the live scoring computed it,
+   * or counts alone without a detector (novelty). Run only when a signal goes out, so a
+   * key keeps no row history: `buckets` detector runs per signal.
+   */
+  recentRows(key: KeyState, detector: ResolvedDetector | null, granularity: Granularity, index: number, buckets: number): Array<{ observed: number; expected: number | null; upperbound: number | null; alarm: boolean }> {
+    const plan = this.plan();
+    const ring = key.ring(granularity);
+    const out: Array<{ observed: number; expected: number | null; upperbound: number | null; alarm: boolean }> = [];
+    for (let i = index - buckets + 1; i <= index; i++) {
+      const observed = ring.get(i);
+      const firstDayOfBucket = granularity === 'day' ? i : lastDayOfBucket('week', i) - 6;
+      // As in closeBucket: an empty bucket or a key without the minimum history is not scored.
+      const scored = detector !== null && observed > 0 && firstDayOfBucket - key.firstDay >= plan.minHistoryDays;
+      const row = scored ? this.rowOf(key, detector, granularity, i, observed, false) : undefined;
+      out.push({ observed, expected: finiteOrNull(row?.expected), upperbound: finiteOrNull(row?.upperbound), alarm: row?.alarm ?? false });
+    }
+    return out;
   }
 
   private closeEmergence(plan: DetectorPlan, key: KeyState, granularity: Granularity, index: number, bucket: OpenBucket): void {

@@ -228,7 +228,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
     const signals: Signal[] = [];
     const plan = deps.plan();
     // BH families independent of the observations partition count (1, 2, 3 or 6): see signals.ts.
-    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k), families: MULTIPLE_TESTING_FAMILIES };
+    const ctx = { plan, source: deps.source, clock: deps.clock, markDirty: (k: KeyState) => s.markDirty(k), families: MULTIPLE_TESTING_FAMILIES, series: s };
     for (const bucket of closed) {
       signals.push(...signalsForBucket(bucket, ctx));
       if (deps.influx) for (const point of metricPoints(bucket)) deps.influx.write(point);

@@ -8,6 +8,7 @@ import { dimensionTopicKey } from '../keys';
 import { scoreBucket, type ScorableSignal } from '../ranking';
 import type { KeyState } from './key-state';
 import type { ClosedBucket, ScoredRow } from './partition-scorer';
+import { signalSeries, type SeriesSource } from './signal-series';
 
 export const BUCKET_MEASUREMENT = 'tocsin_bucket';
 /** Tag values longer than this are cut, so one odd key cannot blow up series names. */
@@ -25,6 +26,8 @@ export interface SignalContext {
    * murmur2 hash modulo this is the same. Default 1: every key of the bucket handed in.
    */
   families?: number;
+  /** Recomputes a key's recent rows so each signal carries its series (the service); absent: no series (backtests). */
+  series?: SeriesSource;
 }
 
 /**
@@ -142,6 +145,7 @@ function familySignals(closed: ClosedBucket, rows: readonly ScoredRow[], ctx: Si
       evidence_total: bucket.total,
       config_version: plan.version,
     };
+    if (ctx.series) signal.series = signalSeries(ctx.series, key, detector.detector.id, detector, closed.granularity, closed.index);
     return signal;
   });
 }
@@ -183,6 +187,8 @@ export function metricPoints(closed: ClosedBucket): MetricPoint[] {
       dim_type: key.dimType,
       dim_key: key.dimKey.length > MAX_TAG_LENGTH ? key.dimKey.slice(0, MAX_TAG_LENGTH) : key.dimKey,
       granularity: closed.granularity,
+      // A route edge names its countries, so a dashboard can draw the route graph (node graph panel).
+      ...(key.dimType === 'route_edge' && key.attributes.origin && key.attributes.destination ? { origin: key.attributes.origin, destination: key.attributes.destination } : {}),
     },
     fields: {
       observed: row.observed,

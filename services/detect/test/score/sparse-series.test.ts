@@ -1,5 +1,5 @@
-// Sparse series in the service (issue 8 item 4): the GLR chart runs over its last
-// chart_periods weeks against a baseline refitted every week, young keys are scored on
+// Sparse series in the service (issue 8 item 4): the window scan (the default) and the GLR
+// chart run over their last chart_periods weeks against a baseline refitted every week, young keys are scored on
 // their real history, a degenerate baseline falls back to the stated rule and says so.
 import type { CountDetectorSetting, Evidence, Signal } from '@tocsin/core';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,11 @@ const MONDAY = 20_094; // 2025-01-06
 const GLR: CountDetectorSetting = {
   detector: 'glr-nb', granularity: 'week', history: 30, chart_periods: 6, min_history: 14, min_observed: 1, min_ratio: 1.5,
   params: { 'c.ARL': 6, 'mu0.S': 0, fallback: 'poisson' },
+};
+
+const SCAN: CountDetectorSetting = {
+  detector: 'window-scan', granularity: 'week', history: 30, chart_periods: 4, min_history: 8, max_baseline_mean: 10, min_observed: 1, min_ratio: 1.5,
+  params: { alpha: 0.002, M: 4 },
 };
 
 function planWith(setting: CountDetectorSetting) {
@@ -54,18 +59,29 @@ const quiet = [1, 0, 2, 1, 1, 0, 1, 2, 0, 1, 1, 1, 0, 2, 1, 1, 0, 1, 1, 1];
 const surge = [4, 3, 4, 4];
 
 describe('sparse series in the score stage', () => {
-  it('a chart over the last weeks flags a 4x rise on a one-a-week key within 4 weeks', () => {
-    const { signals, rows } = run(GLR, [...quiet, ...surge]);
-    const glr = signals.filter((s) => s.detector.id === 'glr-nb');
-    expect(glr.length).toBeGreaterThan(0);
+  /**
+   * The detector flags the surge within its 4 weeks, as a sequential decision (no BH q-value:
+   * the bucket's single-period p is large), never in the quiet weeks, and scores the young key
+   * from week `firstScored` on (its min_history).
+   */
+  function expectSurgeFlagged(setting: CountDetectorSetting, firstScored: number): void {
+    const { signals, rows } = run(setting, [...quiet, ...surge]);
+    const mine = signals.filter((s) => s.detector.id === setting.detector);
+    expect(mine.length).toBeGreaterThan(0);
     const firstWeek = Math.min(...rows.filter((r) => r.row.alarm).map((r) => r.week));
     expect(firstWeek).toBeGreaterThanOrEqual(quiet.length);
     expect(firstWeek).toBeLessThan(quiet.length + surge.length);
-    // Its alarm is a sequential decision: no BH q-value (the bucket's single-period p is large).
-    expect(glr[0]!.q_value ?? null).toBeNull();
-    // No false alarm in the quiet weeks, although the key is scored from week 13 on (min_history 14).
+    expect(mine[0]!.q_value ?? null).toBeNull();
     expect(rows.filter((r) => r.week < quiet.length).every((r) => !r.row.alarm)).toBe(true);
-    expect(Math.min(...rows.map((r) => r.week))).toBe(13);
+    expect(Math.min(...rows.map((r) => r.week))).toBe(firstScored);
+  }
+
+  it('a chart over the last weeks flags a 4x rise on a one-a-week key within 4 weeks', () => {
+    expectSurgeFlagged(GLR, 13);
+  });
+
+  it('the window scan (the default) flags the same rise within 4 weeks, and is scored from 8 real weeks on', () => {
+    expectSurgeFlagged(SCAN, 7);
   });
 
   it('the same chart on the scored week alone (chart_periods 1, as before) misses it', () => {
@@ -107,13 +123,13 @@ describe('sparse settings in the configuration', () => {
     expect(() => planWith({ ...ears, chart_periods: 1, min_history: 8 })).toThrow(/only the sequential charts run on shorter windows/);
   });
 
-  it('the default configuration runs the robust GLR chart on sparse weekly series', async () => {
+  it('the default configuration runs the window scan on sparse weekly series, over a rolling baseline', async () => {
     const { loadPlan } = await import('../../src/config');
-    const glr = loadPlan().detectorsFor('route', 'EC>GW>PT|sea', 'week').find((d) => d.detector.id === 'glr-nb')!;
-    expect(glr.sequential).toBe(true);
-    expect(glr.chartPeriods).toBeGreaterThan(1);
-    expect(glr.minHistory).toBeLessThan(glr.history);
-    expect(glr.params['fallback']).toBe('poisson');
+    const scan = loadPlan().detectorsFor('route', 'EC>GW>PT|sea', 'week').find((d) => d.detector.id === 'window-scan')!;
+    expect(scan.sequential).toBe(true);
+    expect(scan.chartPeriods).toBe(scan.params['M']);
+    expect(scan.minHistory).toBeLessThan(scan.history);
+    expect(scan.maxBaselineMean).toBe(4);
     // No fixed count floor: a count of 1 can be part of a signal.
     for (const d of loadPlan().detectorsFor('route', 'EC>GW>PT|sea', 'week')) expect(d.minObserved).toBe(1);
   });

@@ -7,7 +7,7 @@
 // sees what, so new counters are admin-only by default.
 import type { BusHealth } from '@tocsin/core';
 import { hasScope, type Principal } from '../auth/api-keys';
-import type { DeskRoutes } from '../server';
+import type { ApiRoutes } from '../server';
 
 export interface ComponentStatus {
   status: 'ok' | 'degraded' | 'stopped';
@@ -37,7 +37,7 @@ export function healthDetailFor(principal: Principal | null): HealthDetail {
   return hasScope(principal, 'admin') ? 'admin' : 'status';
 }
 
-export function healthRoutes(source: HealthSource): DeskRoutes {
+export function healthRoutes(source: HealthSource): ApiRoutes {
   const clock = source.clock ?? Date.now;
   return {
     name: 'health',

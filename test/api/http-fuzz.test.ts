@@ -1,4 +1,4 @@
-// Fuzz test of every HTTP route the desk serves with the alert API mounted
+// Fuzz test of every HTTP route of the embedded server (health, the desk's signals and page, the alert API)
 // (issue 9 acceptance): random methods' paths, path parameters, query strings,
 // headers and bodies. Whatever arrives, no answer is a 5xx, every error has the
 // documented { error: { code, message } } shape with a catalogued code and its
@@ -6,9 +6,10 @@
 // runs and in time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { API_ERROR_CODES, healthRoutes, signalRoutes } from '@tocsin/desk';
-import type { LookupFn } from '../../src/delivery/ssrf';
-import { AGENCIES, apiHarness, evidence, openAlerts, PRINCIPALS, signalOf, startReceiver, type PrincipalName } from './harness';
+import { pageRoutes, signalRoutes } from '@tocsin/desk';
+import { API_ERROR_CODES, healthRoutes } from '@tocsin/http';
+import type { LookupFn } from '../../services/alert/src/delivery/ssrf';
+import { AGENCIES, apiHarness, evidence, openAlerts, PRINCIPALS, signalOf, startReceiver, type PrincipalName } from '../../services/alert/test/api/harness';
 
 const RUNS = Number(process.env['TOCSIN_FUZZ_RUNS'] ?? 400);
 const TIME_LIMIT_MS = 25_000;
@@ -41,7 +42,7 @@ describe('HTTP fuzz: desk and alert API', () => {
     const feed = { recentSignals: () => (h ? h.app.engine.list({ limit: 50 }).alerts.map(() => signalOf('fuzz', [evidence(AGENCIES.own.agency, 'NL', 'AMBER')])) : []) };
     h = await apiHarness({
       lookup: noDns,
-      extraRoutes: [healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({ alert: { status: 'ok', stats: h!.app.stats() } }) }), signalRoutes(feed)],
+      extraRoutes: [healthRoutes({ version: 'test', bus: 'memory', startedAt: Date.now(), components: () => ({ alert: { status: 'ok', stats: h!.app.stats() } }) }), signalRoutes(feed), pageRoutes()],
     });
     const harness = h;
     const [alertId] = await openAlerts(harness, [signalOf('fuzz.route', [evidence(AGENCIES.own.agency, 'NL', 'GREEN')])]);

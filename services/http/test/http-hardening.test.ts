@@ -1,14 +1,14 @@
-// The desk server's handling of malformed and hostile requests (issue 9
+// The API server's handling of malformed and hostile requests (issue 9
 // findings 8 and 9): every error in the documented { error: { code, message } }
 // shape, JSON-only bodies in strict UTF-8, unknown query parameters refused,
 // the key checked before the body is read, bad keys limited per address.
 import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@tocsin/core';
-import { API_LIMITS, buildDeskServer, createApiKey, createApiKeyStore, healthRoutes, type DeskRoutes } from '../src/index';
+import { API_LIMITS, buildApiServer, createApiKey, createApiKeyStore, healthRoutes, type ApiRoutes } from '../src/index';
 
 /** A guarded POST route that echoes its body, to exercise the body path of the server. */
-const echo: DeskRoutes = {
+const echo: ApiRoutes = {
   name: 'echo',
   paths: { '/api/echo/{id}': { post: { parameters: [{ name: 'id', in: 'path' }, { name: 'mode', in: 'query' }] } } },
   register(app, context) {
@@ -18,7 +18,7 @@ const echo: DeskRoutes = {
 
 async function server(clock?: () => number) {
   const reader = createApiKey({ agency: 'fr-ocrtis', country: 'FR', scopes: ['alerts:read'] });
-  const app = await buildDeskServer({
+  const app = await buildApiServer({
     logger: silentLogger(), version: '0.1.0', keys: createApiKeyStore([reader.record]), ...(clock ? { clock } : {}),
     routes: [healthRoutes({ version: '0.1.0', bus: 'memory', startedAt: Date.now(), components: () => ({}) }), echo],
   });
@@ -33,7 +33,7 @@ const shaped = (body: string): { code: string; message: string } => {
   return parsed.error;
 };
 
-describe('desk server: error shapes and media types (finding 8)', () => {
+describe('API server: error shapes and media types (finding 8)', () => {
   it('answers non-JSON bodies with 415 unsupported_media_type', async () => {
     const { app, auth } = await server();
     for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
@@ -87,7 +87,7 @@ describe('desk server: error shapes and media types (finding 8)', () => {
   });
 });
 
-describe('desk server: loose input (finding 9)', () => {
+describe('API server: loose input (finding 9)', () => {
   it('refuses invalid UTF-8 instead of turning it into U+FFFD', async () => {
     const { app, auth } = await server();
     const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);

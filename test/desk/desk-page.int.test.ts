@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AGENCIES, apiHarness, evidence, openAlerts, signalOf } from './harness';
+import { pageRoutes } from '@tocsin/desk';
+import { AGENCIES, apiHarness, evidence, openAlerts, signalOf } from '../../services/alert/test/api/harness';
 
 const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 
 describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: alerts panel', () => {
   it('lists alerts and runs acknowledge, assign, label and silence with the signed-in key', async () => {
-    const h = await apiHarness();
+    const h = await apiHarness({ extraRoutes: [pageRoutes()] });
     const [alertId] = await openAlerts(h, [signalOf('concealment.container', [evidence(AGENCIES.own.agency, 'NL', 'GREEN')])]);
     await h.server.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(h.server.server.address() as AddressInfo).port}`;

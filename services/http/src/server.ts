@@ -1,7 +1,7 @@
-// The HTTP server of the watch desk: JSON API under /api, the OpenAPI document
-// and its UI under /docs, and the watch-desk page at /. Route modules (health,
-// signals, and those of other services such as alerting) plug in through
-// DeskRoutes, each bringing its own part of the OpenAPI document.
+// The HTTP API server every service builds: JSON API under /api, the OpenAPI
+// document and its UI under /docs. Route modules (health, and each service's
+// own, such as alerting's or the watch desk's signals and page) plug in
+// through ApiRoutes, each bringing its own part of the OpenAPI document.
 //
 // Order of a request: bad-key limit per address, then the key (onRequest, so no
 // body is read for a caller without a valid key), then the body (JSON only,
@@ -17,7 +17,6 @@ import { answerClientError } from './http/client-errors';
 import { acceptJsonOnly } from './http/json-body';
 import { queryParameterNames, querystringSchema } from './http/query-schema';
 import { buildOpenApiDocument, type OpenApiPaths } from './openapi';
-import { pageRoutes } from './page/routes';
 
 /** Limits of the HTTP API (docs/api.md#limits). */
 export const API_LIMITS = {
@@ -40,7 +39,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DeskContext {
+export interface ApiContext {
   logger: Logger;
   /**
    * onRequest hook that authenticates the request and checks one scope
@@ -57,17 +56,17 @@ export interface DeskContext {
   acceptKey(): onRequestHookHandler;
 }
 
-export interface DeskRoutes {
+export interface ApiRoutes {
   name: string;
   paths: OpenApiPaths;
-  register(app: FastifyInstance, context: DeskContext): void | Promise<void>;
+  register(app: FastifyInstance, context: ApiContext): void | Promise<void>;
 }
 
-export interface DeskServerOptions {
+export interface ApiServerOptions {
   logger: Logger;
   version: string;
   keys: ApiKeyStore;
-  routes: DeskRoutes[];
+  routes: ApiRoutes[];
   clock?: () => number;
 }
 
@@ -95,7 +94,7 @@ function checkQueryEncoding(url: string): void {
 
 type FastifyFailure = Error & { statusCode?: number; code?: string; validation?: Array<{ keyword?: string; params?: Record<string, unknown> }>; validationContext?: string };
 
-export async function buildDeskServer(options: DeskServerOptions): Promise<FastifyInstance> {
+export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Request lines are not logged (they would name agencies' queries); errors are.
     loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
@@ -177,7 +176,7 @@ export async function buildDeskServer(options: DeskServerOptions): Promise<Fasti
     if (wait > 0) throw new ApiError('rate_limited', `more than ${API_LIMITS.requestsPerSecondPerKey} requests/s for this key`, { 'retry-after': String(wait) });
     return principal;
   };
-  const context: DeskContext = {
+  const context: ApiContext = {
     logger: options.logger,
     requireScope(scope) {
       return async (request) => {
@@ -200,6 +199,6 @@ export async function buildDeskServer(options: DeskServerOptions): Promise<Fasti
   const document = buildOpenApiDocument(options.version, options.routes.map((r) => r.paths));
   await app.register(swagger, { mode: 'static', specification: { document } } as never);
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const routes of [...options.routes, pageRoutes()]) await routes.register(app, context);
+  for (const routes of options.routes) await routes.register(app, context);
   return app;
 }
