@@ -243,6 +243,8 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   let reopened = 0;
   let flapping = 0;
   let markedFlapping = 0;
+  /** Reopenings by the gap between the previous episode's resolution and the reopening, in the alert's buckets. */
+  const gaps = new Map<string, number>();
   for (const a of seen.values()) {
     const episodes = [...a.episodes.entries()].sort((x, y) => x[0] - y[0]).map(([, e]) => e);
     opened += episodes.length;
@@ -257,6 +259,11 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
       reopened++;
       const before = episodes[i - 1]!.resolvedMs;
       if (before !== null && episodes[i]!.openedMs - before <= window) flapped = true;
+      if (before !== null) {
+        const buckets = Math.round((episodes[i]!.openedMs - before) / (window / flapBuckets));
+        const label = buckets <= 4 ? String(buckets) : buckets <= 12 ? '5-12' : '>12';
+        gaps.set(label, (gaps.get(label) ?? 0) + 1);
+      }
     }
     if (flapped) flapping++;
     if (a.markedFlapping) markedFlapping++;
@@ -265,6 +272,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   print(`alerts: ${seen.size}, episodes opened: ${opened} (${reopened} of them reopenings) over ${weeks} simulated weeks of event time`);
   print(`opened per simulated week: median ${pct(counts, 0.5)}, p95 ${pct(counts, 0.95)}, max ${Math.max(0, ...counts)} (target median <= 15: ${pct(counts, 0.5) <= 15 ? 'met' : 'NOT met'})`);
   print(`flapping alerts (an episode opened within ${flapBuckets} of its buckets after the previous one resolved): ${flapping}; marked flapping by the engine: ${markedFlapping}`);
+  print(`reopenings by buckets between resolving and reopening: ${['0', '1', '2', '3', '4', '5-12', '>12'].map((g) => `${g}: ${gaps.get(g) ?? 0}`).join(', ')}`);
   const score = (pipeline.internals.components()['detect']?.stats as { score?: { observations: number; lateDropped: number } } | undefined)?.score;
   if (score) print(`observations scored: ${score.observations}, of which counted late (not in any bucket): ${score.lateDropped} (${((100 * score.lateDropped) / Math.max(1, score.observations)).toFixed(1)} %)`);
   print(`log lines: ${logLines} in all, ${(logLines / days).toFixed(2)} per simulated day`);
