@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: detector tuning', () =>
       await page.click('#key-form button[type=submit]');
       await page.locator('#who').waitFor();
       // The nav link shows only for keys with the scope; a deep link reaches the view either way.
-      await page.evaluate(() => { location.hash = '#/tuning'; });
+      await page.evaluate("location.hash = '#/tuning'");
       return page;
     };
 
