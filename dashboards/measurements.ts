@@ -21,7 +21,7 @@ export const MEASUREMENTS = {
   bucket: {
     name: 'tocsin_bucket',
     writtenBy: 'services/detect/src/score/signals.ts',
-    writer: 'detect, when INFLUX_URL is set',
+    writer: 'detect, when INFLUX_URL is set (tocsin service detect and npm start)',
     tags: ['detector', 'dim_type', 'dim_key', 'granularity'],
     optionalTags: ['origin', 'destination'],
     fields: ['observed', 'expected', 'upperbound', 'score', 'p_value', 'alarm'],
@@ -33,7 +33,7 @@ export const MEASUREMENTS = {
   deliveryAttempt: {
     name: 'alert_delivery_attempt',
     writtenBy: 'services/alert/src/delivery/service.ts',
-    writer: 'alert, when given an InfluxWriter',
+    writer: 'alert, when INFLUX_URL is set (tocsin service alert and npm start)',
     tags: ['agency', 'outcome', 'event_type', 'endpoint'],
     optionalTags: [],
     fields: ['attempt', 'duration_ms', 'status_code', 'age_ms'],

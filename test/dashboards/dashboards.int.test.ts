@@ -7,26 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { MEASUREMENTS, type MeasurementSpec } from '../../dashboards/measurements';
 import { renderDashboards } from '../../dashboards/render';
-import { BUILTIN_MACROS, referencedNames, targetsOf, variablesOf, type TemplateVariable } from './panels';
+import { choose, influxql as influxqlAt, substitute as substituteIn } from './influxql-client';
+import { BUILTIN_MACROS, referencedNames, targetsOf, variablesOf } from './panels';
 
 const url = inject('influxUrl');
 
-interface InfluxSeries {
-  name: string;
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
-}
-
-async function influxql(query: string, database?: string): Promise<InfluxSeries[]> {
-  const params = new URLSearchParams({ q: query, epoch: 'ms' });
-  if (database !== undefined) params.set('db', database);
-  const response = await fetch(`${url}/query`, { method: 'POST', body: params });
-  const body = (await response.json()) as { error?: string; results?: Array<{ error?: string; series?: InfluxSeries[] }> };
-  const error = body.error ?? body.results?.find((result) => result.error !== undefined)?.error;
-  if (!response.ok || error !== undefined) throw new Error(`InfluxQL failed (${response.status}): ${error}\n  ${query}`);
-  return body.results?.flatMap((result) => result.series ?? []) ?? [];
-}
+const influxql = (query: string, database?: string) => influxqlAt(url, query, database);
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -97,20 +83,7 @@ function lineProtocol(measurement: string, point: SamplePoint): string {
 const TIME_FILTER = `time >= ${now - 90 * DAY}ms and time <= ${now}ms`;
 
 /** Chosen values, and how Grafana formats them in InfluxQL. */
-function substitute(query: string, values: Map<string, string>): string {
-  const out = query
-    .replaceAll('$timeFilter', TIME_FILTER)
-    .replaceAll('$__interval', '1h')
-    .replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => values.get(braced ?? bare ?? '') ?? whole);
-  return out;
-}
-
-/** Picks a variable's value from what its query returned: the preferred one if there, else the first. */
-function choose(variable: TemplateVariable, returned: string[], preferred: Record<string, string>): string {
-  const wanted = preferred[variable.name];
-  if (variable.includeAll) return variable.allValue ?? '.*';
-  return wanted !== undefined && returned.includes(wanted) ? wanted : (returned[0] ?? '');
-}
+const substitute = (query: string, values: Map<string, string>): string => substituteIn(query, values, TIME_FILTER);
 
 describe('generated dashboards on InfluxDB 1.6.7', () => {
   it('every variable and panel query runs without error and returns data', async () => {

@@ -88,6 +88,39 @@ describe('deploy/k8s', () => {
   });
 });
 
+describe('deploy/k8s: the desk in front of the alert API', () => {
+  const docs = readdirSync(join(deploy, 'k8s')).flatMap((f) => parse(join(deploy, 'k8s', f)));
+  const named = (kind: string, name: string) => docs.find((d) => d['kind'] === kind && d['metadata']?.['name'] === name);
+
+  it('points TOCSIN_ALERT_URL at a Service that reaches the alert container\'s HTTP port', () => {
+    const target = new URL(named('ConfigMap', 'tocsin-desk')!['data']['TOCSIN_ALERT_URL']);
+    const [serviceName, namespace] = target.hostname.split('.');
+    const service = named('Service', serviceName!)!;
+    expect(service, `Service ${serviceName}`).toBeDefined();
+    expect(namespace).toBe(service['metadata']['namespace']);
+    const port = service['spec']['ports'].find((p: Doc) => p['port'] === Number(target.port));
+    expect(port, `port ${target.port} of Service ${serviceName}`).toBeDefined();
+    const alert = named('Deployment', 'tocsin-alert')!['spec']['template'];
+    expect(alert['metadata']['labels']).toMatchObject(service['spec']['selector']);
+    const containerPort = alert['spec']['containers'][0]['ports'].find((p: Doc) => p['name'] === port['targetPort']);
+    expect(containerPort['containerPort']).toBe(8081);
+  });
+
+  it('admits only desk pods to the alert API, and both read the same key records', () => {
+    const policy = named('NetworkPolicy', 'tocsin-alert-api')!;
+    expect(policy['spec']['podSelector']['matchLabels']).toEqual({ 'app.kubernetes.io/name': 'tocsin-alert' });
+    expect(policy['spec']['ingress']).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tocsin-desk' } } }], ports: [{ protocol: 'TCP', port: 8081 }] }]);
+    for (const service of ['alert', 'desk']) {
+      const file = named('ConfigMap', `tocsin-${service}`)!['data']['TOCSIN_API_KEYS_FILE'] as string;
+      const pod = named('Deployment', `tocsin-${service}`)!['spec']['template']['spec'];
+      const volume = pod['volumes'].find((v: Doc) => v['secret']?.['secretName'] === 'tocsin-api-keys');
+      const mount = pod['containers'][0]['volumeMounts'].find((m: Doc) => m['name'] === volume['name']);
+      expect(file.startsWith(`${mount['mountPath']}/`), `${service} reads ${file}`).toBe(true);
+      expect(Object.keys(named('Secret', 'tocsin-api-keys')!['stringData'])).toContain(file.slice(mount['mountPath'].length + 1));
+    }
+  });
+});
+
 describe('deploy/grafana/provisioning', () => {
   it('provides the data source the dashboards name, with InfluxQL', () => {
     const [doc] = parse(join(deploy, 'grafana/provisioning/datasources/tocsin-influxdb.yaml'));

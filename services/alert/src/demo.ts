@@ -1,7 +1,7 @@
 // The alerting part of `npm start`: the alert service on the in-process bus,
 // a demo receiver on loopback, and a demo subscription delivering to it. The
 // receiver's page (GET its URL) shows what arrived and whether it verified.
-import type { Bus, Logger } from '@tocsin/core';
+import type { Bus, InfluxWriter, Logger } from '@tocsin/core';
 import { randomBytes } from 'node:crypto';
 import { buildAlert, type AlertApp } from './app';
 import { alertConfig, type ConfigOverrides } from './config';
@@ -25,6 +25,8 @@ export interface AlertDemoOptions {
   /** Told about a request the demo receiver failed to handle. */
   onReceiverError?: (err: unknown) => void;
   overrides?: Partial<ConfigOverrides>;
+  /** Where delivery attempts are written as metrics (npm start with INFLUX_URL). */
+  influx?: Pick<InfluxWriter, 'write'>;
 }
 
 export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDemo> {
@@ -54,7 +56,7 @@ export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDe
       },
     },
   });
-  const app = buildAlert({ bus: options.bus, config, logger: options.logger });
+  const app = buildAlert({ bus: options.bus, config, logger: options.logger, ...(options.influx ? { influx: options.influx } : {}) });
   await app.start();
   const { subscription } = await app.subscriptions.create(
     { kind: 'admin' },

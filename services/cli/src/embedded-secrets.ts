@@ -29,6 +29,15 @@ function fromEnv(env: NodeJS.ProcessEnv, name: string): Buffer | null {
   return raw ? parseKey(name, raw, { min: 32, exact: true }) : null;
 }
 
+/** The demo's analyst: tunes the detectors (detectors:tune) and reads alerts, nothing else. */
+export const ANALYST_LABEL = 'analyst (alerts:read, detectors:tune)';
+
+function writeSecrets(file: string, stored: StoredSecrets): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 export function loadEmbeddedSecrets(file: string, env: NodeJS.ProcessEnv): EmbeddedSecrets {
   let stored: StoredSecrets;
   if (existsSync(file)) {
@@ -45,9 +54,12 @@ export function loadEmbeddedSecrets(file: string, env: NodeJS.ProcessEnv): Embed
         { label: 'demo agency fr-ocrtis (alerts:read, subscriptions:manage)', ...agency },
       ],
     };
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    writeSecrets(file, stored);
+  }
+  // Demo secrets from before the tuning scope lack the analyst's key: add it once.
+  if (!stored.apiKeys.some((k) => k.record.scopes.includes('detectors:tune'))) {
+    stored.apiKeys.push({ label: ANALYST_LABEL, ...createApiKey({ agency: 'watch-desk', country: 'NL', scopes: ['alerts:read', 'detectors:tune'] }) });
+    writeSecrets(file, stored);
   }
   return {
     pseudonymKey: fromEnv(env, 'TOCSIN_PSEUDONYM_KEY') ?? Buffer.from(stored.pseudonymKey, 'hex'),

@@ -5,13 +5,14 @@
 // With `input` (`tocsin start --input`), a user's file replaces the simulated feed and the
 // clock follows the file's event time the same way.
 import { join } from 'node:path';
-import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, UNATTRIBUTED, type Logger, type MemoryBus } from '@tocsin/core';
-import { buildDetect, loadPlan } from '@tocsin/detect';
-import { alertApiRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
+import { createLogger, createMemoryBus, installProcessGuard, loadTaxonomy, TOPICS, UNATTRIBUTED, type InfluxWriterStats, type Logger, type MemoryBus } from '@tocsin/core';
+import { buildDetect, influxWriterFromEnv, loadPlan } from '@tocsin/detect';
+import { alertApiRoutes, DEFAULT_LIFECYCLE, DetectorTuning, detectorConfigRoutes, startAlertDemo, type AlertDemo } from '@tocsin/alert';
 import { pageRoutes, signalRoutes } from '@tocsin/desk';
 import { buildApiServer, createApiKeyStore, healthRoutes, type ComponentStatus } from '@tocsin/http';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
 import { createScenario, runSimulation, type Scenario, type SimulationResult } from '@tocsin/simulator';
+import { detectScoring } from './detector-scoring';
 import { loadEmbeddedSecrets } from './embedded-secrets';
 import type { InputFeed } from './input-feed';
 
@@ -55,6 +56,8 @@ export interface EmbeddedPipeline {
     scenario: Scenario | null;
     ingest: Ingest;
     alerts: AlertDemo;
+    /** Live detector tuning (PUT /api/detector-config), applied through detector-config.v1. */
+    tuning: DetectorTuning;
     /** Resolves when the simulated feed has sent everything (or failed: null). */
     feed: Promise<SimulationResult | null>;
     simulatedNow(): number;
@@ -106,10 +109,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     // Idleness of partner partitions is processing time (30 s real), not the simulated clock.
     logger, clock: simulatedNow, idleClock: Date.now,
   });
+  // With INFLUX_URL, the same metrics `tocsin service detect` writes (and alert's delivery
+  // attempts), so the Grafana dashboards show the demo (docs/dashboards-quickstart.md).
+  const influx = influxWriterFromEnv(env, logger);
   const plan = loadPlan(options.detectorConfigPath);
   // No per-key state changelog: the in-process bus ends with the process, so nothing could
   // restore from it, and it was the largest thing the bus held (docs/operations.md, memory).
-  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false });
+  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false, ...(influx ? { influx } : {}) });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -121,6 +127,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     const health = ingest.health();
     return { status: health.status, stats: { ...ingest.stats(), feeds: health.feeds, degraded_feeds: health.degraded, feed_limits: health.limits } };
   };
+  // The InfluxDB writer: degraded while no write has ever succeeded (a wrong INFLUX_* setting);
+  // later failures are retried, then dropped and counted in its stats.
+  const metricsPart = (stats: InfluxWriterStats): ComponentStatus => ({ status: stats.written === 0 && stats.failedAttempts > 0 ? 'degraded' : 'ok', stats });
   const components = (): Record<string, ComponentStatus> => {
     const failures = guard.failures();
     const feeds = ingestPart();
@@ -130,8 +139,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       [feedName]: part(feedName, simulationState, { produced, simulatedTime, speedDaysPerSecond: options.speed, partners: partners.length }),
       ingest: part('ingest', feeds.status, feeds.stats),
       detect: part('detect', 'ok', detect.stats()),
-      alert: part('alert', 'ok', { ...alerts.app.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
+      alert: part('alert', 'ok', { ...alerts.app.stats(), tuning: tuning.stats(), demoReceiver: alerts.receiver.url, demoWebhooksReceived: alerts.receiver.received().length }),
       desk: part('desk', 'ok', {}),
+      ...(influx ? { metrics: metricsPart(influx.stats()) } : {}),
       ...(failures[UNATTRIBUTED] ? { [UNATTRIBUTED]: part(UNATTRIBUTED, 'ok', {}) } : {}),
     };
   };
@@ -146,7 +156,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       operatorKeyBase64: secrets.secretsKey.toString('base64'),
       ...(options.allowWebhookEndpoints ? { delivery: { ssrf: { allowEndpoints: options.allowWebhookEndpoints } } } : {}),
     },
+    ...(influx ? { influx } : {}),
   }));
+
+  // Live tuning: the API writes detector-config.v1, which detect follows; dry runs replay the recent incidents.
+  const tuning = new DetectorTuning({
+    bus, topics: { config: TOPICS.detectorConfig.name, incidents: TOPICS.incidents.name }, baseline: plan, scoring: detectScoring,
+    lifecycle: DEFAULT_LIFECYCLE, subscriptions: alerts.app.subscriptions, regions: alerts.app.regions, logger,
+  });
+  await guard.run('alert', () => tuning.start());
 
   // The server is up before the feed starts, so health answers from the first second.
   const app = await buildApiServer({
@@ -155,6 +173,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       healthRoutes({ version: options.version, bus: 'memory', startedAt, components }),
       signalRoutes(detect),
       ...alertApiRoutes({ engine: alerts.app.engine, subscriptions: alerts.app.subscriptions, deliveries: alerts.app.deliveries, taxonomy }),
+      detectorConfigRoutes(tuning),
       pageRoutes(),
     ],
   });
@@ -200,7 +219,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     demoReceiverUrl: alerts.receiver.url,
     apiKeys: secrets.apiKeys.map(({ label, key }) => ({ label, key })),
     secretsFile,
-    internals: { bus, scenario, ingest, alerts, feed, simulatedNow, components },
+    internals: { bus, scenario, ingest, alerts, tuning, feed, simulatedNow, components },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -209,7 +228,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       await app.close();
       await ingest.stop();
       await detect.stop();
+      await tuning.stop();
       await alerts.stop();
+      await influx?.close();
       await bus.close();
       guard.uninstall();
     },

@@ -4,7 +4,7 @@
 import { createApiKey, SCOPES, type Scope } from '@tocsin/http';
 import type { CommandIo } from './io';
 
-const USAGE = 'usage: tocsin keys create --agency <id> --country <ISO alpha-2> --scope <alerts:read|subscriptions:manage|admin> [--scope ...]';
+const USAGE = 'usage: tocsin keys create --agency <id> --country <ISO alpha-2> --scope <alerts:read|subscriptions:manage|detectors:tune|admin> [--scope ...]';
 
 export async function runKeysCommand(argv: string[], io: CommandIo): Promise<number> {
   const fail = (message: string) => {

@@ -25,6 +25,9 @@ commands:
   mapping check --mapping <partner.json> <file>
                             dry-run a partner file through a mapping: accepted/rejected
                             counts per reason with examples (tocsin mapping check --help)
+  backtest --input <file> --out <dir> [--mapping m.json] [--truth t.json] ...
+                            replay an incident history through the services' code in event
+                            time: alerts, deliveries, report.html (tocsin backtest --help)
   dead-letter list|show <id>
                             list rejected records; decrypt one's original (TOCSIN_DLQ_KEY)
   bench <ingest|detect|detection|alert>
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   score: async () => (await import('@tocsin/detectors')).runScoreCommand as Command,
   keys: async () => (await import('./keys-command')).runKeysCommand,
   mapping: async () => (await import('./mapping-command')).runMappingCommand,
+  backtest: async () => (await import('./backtest-command')).runBacktestCommand,
   produce: async () => (await import('./produce-command')).runProduceCommand,
   'dead-letter': async () => (await import('./dead-letter-command')).runDeadLetterCommand,
   bench: async () => (await import('./bench-command')).runBenchCommand,

@@ -6,7 +6,8 @@ import type { CommandIo } from './io';
 const SERVICES: Record<string, () => Promise<unknown>> = {
   ingest: () => import('@tocsin/ingest/main'),
   detect: () => import('@tocsin/detect/main'),
-  alert: () => import('@tocsin/alert/main'),
+  // With detect's scoring for the detector tuning routes (the alert service does not import detect).
+  alert: () => import('./alert-service'),
   desk: () => import('@tocsin/desk/main'),
 };
 

@@ -123,6 +123,7 @@ export async function runStartCommand(argv: string[], io: CommandIo): Promise<nu
     `Tocsin is running: watch desk ${pipeline.url}  (API docs ${pipeline.url}/docs)\n` +
       `Demo webhook receiver (signed alerts for the demo agency): ${pipeline.demoReceiverUrl}\n` +
       `${feedLine}. Sign in on the page with a demo key from ${pipeline.secretsFile}\n` +
+      (process.env['INFLUX_URL'] ? `Metrics: written to InfluxDB at ${URL.canParse(process.env['INFLUX_URL']) ? new URL(process.env['INFLUX_URL']).origin : 'INFLUX_URL'} (dashboards: docs/dashboards-quickstart.md)\n` : '') +
       'Stop with Ctrl-C.\n',
   );
   await new Promise<void>((resolveStop) => {

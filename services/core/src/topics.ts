@@ -71,11 +71,11 @@ export const TOPICS = {
   },
   detectorConfig: {
     name: 'detector-config.v1',
-    key: '<config id>',
+    key: '<config id>; <config id>@<version> for a history record (DetectorConfigChange)',
     cleanup: 'compact',
-    producer: 'operators (tocsin config publish)',
-    consumers: 'detect',
-    purpose: 'Live detector configuration; every signal names the config version it was scored with.',
+    producer: 'alert (PUT /api/detector-config), operators',
+    consumers: 'detect (key <config id> only), alert (history)',
+    purpose: 'Live detector configuration; every signal names the config version it was scored with. One history record per version (who, when, why) survives compaction.',
   },
   signals: {
     name: 'signals.v1',

@@ -10,8 +10,9 @@ export interface SignalFeed {
   stats(): { received: number; invalid: number; kept: number };
 }
 
-export function createSignalFeed(deps: { bus: Bus; groupId: string; logger: Logger; keep?: number }): SignalFeed {
+export function createSignalFeed(deps: { bus: Bus; groupId: string; logger: Logger; keep?: number; topic?: string }): SignalFeed {
   const keep = deps.keep ?? 1000;
+  const topic = deps.topic ?? TOPICS.signals.name;
   const validate = compileValidator<Signal>('signal.v1');
   const byId = new Map<string, Signal>();
   let received = 0;
@@ -19,10 +20,10 @@ export function createSignalFeed(deps: { bus: Bus; groupId: string; logger: Logg
   let subscription: Subscription | null = null;
   return {
     async start() {
-      await deps.bus.ensureTopics([{ topic: TOPICS.signals.name, partitions: 6 }]);
+      await deps.bus.ensureTopics([{ topic, partitions: 6 }]);
       subscription = await deps.bus.subscribe({
         groupId: deps.groupId,
-        topics: [TOPICS.signals.name],
+        topics: [topic],
         fromBeginning: true,
         async eachBatch(batch) {
           for (const message of batch.messages) {

@@ -5,10 +5,9 @@
 import { createScenario } from '@tocsin/simulator';
 import { loadPlan, type DetectorPlan } from '../src/config';
 import { backtest } from '../src/evaluation/backtest';
-import { atLeastOnKey, evaluate, keyYearsOf, weakerOnKey, type DetectorScore, type TrendTruth } from '../src/evaluation/ground-truth';
-import { isNoveltyPattern } from '../src/score/novelty';
-import { evaluateEmergence, type EmergenceScore, type EmergenceTrendTruth } from '../src/evaluation/emergence-truth';
-import { emergenceSettings } from '../src/score/emergence-settings';
+import { atLeastOnKey, keyYearsOf, weakerOnKey, type DetectorScore, type TrendTruth } from '../src/evaluation/ground-truth';
+import type { EmergenceScore, EmergenceTrendTruth } from '../src/evaluation/emergence-truth';
+import { formatTruthTable, truthTable } from '../src/evaluation/truth-table';
 import { alertLoad, scoreAlertsOnTruth, type AlertLoad, type AlertRevisionLike, type AlertTrendScore } from '../src/evaluation/alert-truth';
 import type { Signal } from '@tocsin/core';
 import { evaluateWithinDays, type WithinDaysResult } from '../src/evaluation/within-days';
@@ -164,27 +163,15 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
   const keyYears = keyYearsOf(run.scoredKeys);
   const minMultiplier = options.minMultiplier ?? 3;
   const maxDelay = options.maxDelayBuckets ?? 2;
-  const detectors = plan.config.count_detectors.filter((d) => d.enabled !== false).map((d) => ({ id: d.detector, granularity: d.granularity }));
   const trends = scenario.groundTruth as unknown as TrendTruth[];
-  const include = atLeastOnKey(minMultiplier);
-  const rows = evaluate(run.signals, trends, detectors, { include, maxDelayBuckets: maxDelay, keyYears });
-  const weakerTrends = trends.filter((t) => t.kind !== 'new-route' && weakerOnKey(minMultiplier)(t));
-  const weakerRows = evaluate(run.signals, trends, detectors, { include: (t) => weakerTrends.includes(t), maxDelayBuckets: maxDelay, keyYears });
-  const weakerFlagged = weakerTrends.filter((t) => weakerRows.some((r) => { const d = r.delays[t.id]; return d !== null && d !== undefined && d <= maxDelay; })).length;
-  // Novelty: trends on a pattern with no baseline (a new route, a technology new to a country).
-  const novel = (t: TrendTruth): boolean => t.multiplier === null && isNoveltyPattern(t.dimension.type);
-  const noveltyRows = evaluate(run.signals, trends, [{ id: 'first-seen', granularity: 'day' }], { include: novel, maxDelayBuckets: maxDelay, keyYears });
-  const emergenceRows = evaluateEmergence(run.signals, trends as EmergenceTrendTruth[], {
-    years: (options.days ?? 760) / 365,
-    minCountries: emergenceSettings(plan).spread.minCountries,
-  });
-  const scoredTrends = trends.filter(include);
-  const missed = scoredTrends.filter((t) => !rows.some((r) => { const d = r.delays[t.id]; return d !== null && d !== undefined && d <= maxDelay; })).map((t) => t.id);
+  const table = truthTable(run.signals, trends, plan, { minMultiplier, maxDelayBuckets: maxDelay, keyYears, years: (options.days ?? 760) / 365 });
+  const { rows, noveltyRows, emergenceRows, combined } = table;
+  const missed = combined.missed;
   const result: DetectionBenchResult = {
     rows,
     noveltyRows,
     emergenceRows,
-    combined: { trends: scoredTrends.length, detectedInTime: scoredTrends.length - missed.length, missed },
+    combined,
     incidents: run.incidents,
     keys: run.scoredKeys.size,
     keyYears,
@@ -192,27 +179,10 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
     signals: run.signals.length,
     seconds: (performance.now() - started) / 1000,
   };
-  print(`detection (seed ${options.seed ?? 7}): ${run.incidents} incidents over ${options.days ?? 760} days, ${result.keys} keys scored (${keyYears.toFixed(0)} key-years), ${scoredTrends.length} trends >= ${minMultiplier}x on their key, ${run.signals.length} signals, ${run.lateDropped} late observations dropped, config ${plan.version}`);
-  print('detector              | bucket | detected <= 2 | rate  | median delay | false alarms | per key-year');
-  print('----------------------|--------|---------------|-------|--------------|--------------|-------------');
-  for (const r of rows) {
-    print(
-      `${r.detector.padEnd(21)} | ${r.granularity.padEnd(6)} | ${`${r.detectedInTime}/${r.trends}`.padStart(13)} | ${r.detectionRate.toFixed(2).padStart(5)} | ${(r.medianDelay === null ? '-' : r.medianDelay.toFixed(1)).padStart(12)} | ${String(r.falseAlarms).padStart(12)} | ${r.falseAlarmsPerKeyYear.toFixed(4).padStart(12)}`,
-    );
-  }
-  for (const r of noveltyRows) {
-    print(
-      `${(r.detector + ' (novel)').padEnd(21)} | ${r.granularity.padEnd(6)} | ${`${r.detectedInTime}/${r.trends}`.padStart(13)} | ${r.detectionRate.toFixed(2).padStart(5)} | ${(r.medianDelay === null ? '-' : r.medianDelay.toFixed(1)).padStart(12)} | ${String(r.falseAlarms).padStart(12)} | ${r.falseAlarmsPerKeyYear.toFixed(4).padStart(12)}`,
-    );
-  }
-  for (const r of emergenceRows) {
-    const order = r.orderRight === undefined ? '' : `, countries in onset order ${r.orderRight}/${r.detected}`;
-    print(
-      `${r.detector.padEnd(21)} | ${r.granularity.padEnd(6)} | ${`${r.detectedInTime}/${r.trends}`.padStart(13)} | ${(r.trends ? r.detectedInTime / r.trends : 1).toFixed(2).padStart(5)} | ${(r.medianDelay === null ? '-' : r.medianDelay.toFixed(1)).padStart(12)} | ${String(r.falseAlarms).padStart(12)} | ${`${r.falseAlarmsPerYear.toFixed(2)}/year`.padStart(12)}  (${r.trendKind}; in time = ≤ ${r.maxDelayBuckets} ${r.granularity}s from when detectable${order})`,
-    );
-  }
+  print(`detection (seed ${options.seed ?? 7}): ${run.incidents} incidents over ${options.days ?? 760} days, ${result.keys} keys scored (${keyYears.toFixed(0)} key-years), ${combined.trends} trends >= ${minMultiplier}x on their key, ${run.signals.length} signals, ${run.lateDropped} late observations dropped, config ${plan.version}`);
+  for (const line of formatTruthTable(table)) print(line);
   print(`any detector: ${result.combined.detectedInTime}/${result.combined.trends} trends flagged within ${maxDelay} buckets${missed.length ? `; missed: ${missed.join(', ')}` : ''} (${result.seconds.toFixed(1)} s)`);
-  print(`weaker trends (< ${minMultiplier}x on their key, not scored): ${weakerFlagged}/${weakerTrends.length} flagged within ${maxDelay} buckets by any detector`);
+  print(`weaker trends (< ${minMultiplier}x on their key, not scored): ${table.weaker.flagged}/${table.weaker.trends} flagged within ${maxDelay} buckets by any detector`);
   if (options.alerting) {
     const replayed = options.alerting.replay(run.signals);
     const load = alertLoad(replayed.revisions, Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`), options.days ?? 760, options.alerting.flapBuckets);

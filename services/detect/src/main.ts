@@ -1,21 +1,17 @@
 // Composition root for running detect as its own process (`tocsin service detect`, or directly):
 //   KAFKA_BROKERS=127.0.0.1:9092 [DETECTOR_CONFIG=path] [INFLUX_URL INFLUX_TOKEN INFLUX_ORG INFLUX_BUCKET INFLUX_API=v1|v2] npx tsx services/detect/src/main.ts
 // Stops gracefully on SIGTERM/SIGINT: in-flight batches finish and are committed.
-import { createInfluxWriter, createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, type InfluxWriter, type KafkaConnection } from '@tocsin/core';
+import { createKafkaBus, createLogger, exitOnConsumerFailure, kafkaConnectionFromEnv, type KafkaConnection } from '@tocsin/core';
 import { buildDetect } from './app';
 import { loadPlan } from './config';
 import { DetectError } from './errors';
+import { influxWriterFromEnv, type InfluxEnv } from './influx-env';
 
-export interface DetectEnv {
+export interface DetectEnv extends InfluxEnv {
   /** With the other KAFKA_* settings of kafkaConnectionFromEnv (TLS, SASL, size limits). */
   KAFKA_BROKERS?: string;
   [setting: string]: string | undefined;
   DETECTOR_CONFIG?: string;
-  INFLUX_URL?: string;
-  INFLUX_TOKEN?: string;
-  INFLUX_ORG?: string;
-  INFLUX_BUCKET?: string;
-  INFLUX_API?: string;
   DETECT_PARTITIONS?: string;
 }
 
@@ -27,16 +23,10 @@ export async function main(env: DetectEnv = process.env as DetectEnv): Promise<v
   } catch (error) {
     throw new DetectError('ENV_INVALID', (error as Error).message);
   }
-  const api = env.INFLUX_API ?? 'v2';
-  if (api !== 'v1' && api !== 'v2') throw new DetectError('ENV_INVALID', `INFLUX_API must be v1 or v2, not "${api}"`);
   const partitions = env.DETECT_PARTITIONS ? Number(env.DETECT_PARTITIONS) : 6;
   if (!Number.isInteger(partitions) || partitions < 1) throw new DetectError('ENV_INVALID', `DETECT_PARTITIONS must be a positive integer, not "${env.DETECT_PARTITIONS}"`);
   const plan = loadPlan(env.DETECTOR_CONFIG);
-  let influx: InfluxWriter | undefined;
-  if (env.INFLUX_URL) {
-    if (!env.INFLUX_BUCKET) throw new DetectError('ENV_INVALID', 'INFLUX_BUCKET is required with INFLUX_URL (the database for INFLUX_API=v1)');
-    influx = createInfluxWriter({ url: env.INFLUX_URL, token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, api, logger });
-  }
+  const influx = influxWriterFromEnv(env, logger);
   // A consumer kafkajs gave up on: exit non-zero so the supervisor restarts detect.
   const bus = createKafkaBus({ ...kafka, clientId: 'tocsin-detect', logger, onConsumerFailure: (failure) => onConsumerFailure(failure) });
   const detect = buildDetect({ bus, config: plan, logger, influx, partitions });

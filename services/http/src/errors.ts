@@ -11,6 +11,8 @@ export const API_ERROR_CODES = {
   unsupported_media_type: { status: 415, doc: 'Bodies must be application/json.' },
   rate_limited: { status: 429, doc: 'Too many requests for this key, or too many bad keys from this address; retry after the Retry-After header.' },
   headers_too_large: { status: 431, doc: 'The request headers are larger than the server accepts (16 KiB).' },
+  upstream_unavailable: { status: 502, doc: 'The service behind this server (the desk forwards alert routes to the alert service) did not answer or answered malformed.' },
+  upstream_timeout: { status: 504, doc: 'The service behind this server did not answer within the forwarding timeout.' },
   unavailable: { status: 503, doc: 'A component this route needs is not running in this process.' },
   internal: { status: 500, doc: 'Unexpected failure; details are in the server log under the request id.' },
 } as const;

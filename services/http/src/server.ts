@@ -17,6 +17,7 @@ import { answerClientError } from './http/client-errors';
 import { acceptJsonOnly } from './http/json-body';
 import { queryParameterNames, querystringSchema } from './http/query-schema';
 import { buildOpenApiDocument, type OpenApiPaths } from './openapi';
+import { identityRoutes } from './routes/identity';
 
 /** Limits of the HTTP API (docs/api.md#limits). */
 export const API_LIMITS = {
@@ -36,6 +37,10 @@ export const API_LIMITS = {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  /** Route config the kit reads: `forwardsQuery` exempts a forwarding route from the query-parameter check. */
+  interface FastifyContextConfig {
+    forwardsQuery?: boolean;
   }
 }
 
@@ -144,12 +149,15 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     void reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
+  // Every server says who a key belongs to (the page's sign-in needs it in every layout).
+  const routes = [...options.routes, identityRoutes()];
   // Every /api route takes exactly the query parameters its OpenAPI operation lists.
-  const paths: OpenApiPaths = Object.assign({}, ...options.routes.map((r) => r.paths));
+  const paths: OpenApiPaths = Object.assign({}, ...routes.map((r) => r.paths));
   const queryNames = new Map<string, string[]>();
   const queryNamesOf = (request: FastifyRequest): string[] => queryNames.get(`${request.method} ${request.routeOptions.url}`) ?? [];
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/')) return;
+    // A forwarding route (the desk's proxy) leaves the query to the server it forwards to.
+    if (!route.url.startsWith('/api/') || route.config?.forwardsQuery) return;
     for (const method of [route.method].flat()) {
       const names = queryParameterNames(paths, method === 'HEAD' ? 'GET' : method, route.url);
       queryNames.set(`${method} ${route.url}`, names);
@@ -196,9 +204,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     },
   };
 
-  const document = buildOpenApiDocument(options.version, options.routes.map((r) => r.paths));
+  const document = buildOpenApiDocument(options.version, routes.map((r) => r.paths));
   await app.register(swagger, { mode: 'static', specification: { document } } as never);
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const routes of options.routes) await routes.register(app, context);
+  for (const part of routes) await part.register(app, context);
   return app;
 }

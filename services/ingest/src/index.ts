@@ -10,6 +10,10 @@ export { loadPartnersFile, validatePartners } from './partners';
 export { DedupeStore } from './dedupe';
 export type { IngestStats, PartnerStats } from './stats';
 export {
-  checkMapping, formatMappingCheck, offlineProcessContext, partnerFileRecords,
-  type FileRecord, type MappingCheckOptions, type MappingCheckReport, type OfflineContextOptions,
+  checkMapping, formatMappingCheck, partnerFileRecords,
+  type FileRecord, type MappingCheckOptions, type MappingCheckReport,
 } from './mapping-check';
+export {
+  IncidentFileReader, splitIncidentFile, inEventTimeOrder, offlineProcessContext,
+  type FilePiece, type FileRecordOutcome, type IncidentFileOptions, type OfflineContextOptions,
+} from './file-input';

@@ -1,15 +1,11 @@
 // Dry run of a whole partner file through a partner mapping, on ingest's own path
 // (processRecord: decode, normalise, validate, pseudonymise, de-duplicate), without Kafka.
-// A CSV file is cut into records of the header plus one data row, as a partner sends
-// them; a JSON file is JSON lines or one array of records. Used by `tocsin mapping check`.
-import { randomBytes } from 'node:crypto';
-import { compileValidator, loadTaxonomy, partnerTopic, type BusMessage, type Incident, type PartnerConfig } from '@tocsin/core';
-import { ingestConfig } from './config';
-import { parseCsvText } from './decode/csv-text';
+// The file is cut into the records a partner would send by file-input.ts. Used by
+// `tocsin mapping check`.
+import { partnerTopic, type BusMessage, type Incident, type PartnerConfig } from '@tocsin/core';
 import type { DeadLetterReason } from './errors';
-import { DedupeStore } from './dedupe';
-import { processRecord, type ProcessContext } from './process-record';
-import { createPseudonymiser } from './pseudonymise';
+import { offlineProcessContext, splitIncidentFile, type FilePiece } from './file-input';
+import { processRecord } from './process-record';
 
 export interface MappingCheckOptions {
   partner: PartnerConfig;
@@ -46,72 +42,18 @@ export interface MappingCheckReport {
 }
 
 /** One record a partner would send for a row of a file: a CSV header plus one data row, or one JSON record. */
-export interface FileRecord {
-  /** 1-based line of the file where the row starts (JSON array: the record's 1-based position). */
-  line: number;
-  value: Buffer;
-}
+export type FileRecord = FilePiece;
 
 /**
  * The records a partner would send for this file, with the file line each starts on. Also
  * used by `tocsin start --input` and `tocsin produce`, which send exactly these records.
  */
 export function partnerFileRecords(partner: PartnerConfig, file: Buffer): { ok: true; pieces: FileRecord[] } | { ok: false; message: string } {
-  if (partner.format === 'csv') {
-    const parsed = parseCsvText(file.toString('utf8'), partner.csv?.delimiter ?? ',');
-    // A file that cannot be cut into rows is the file's problem, not a row's.
-    if (!parsed.ok) return { ok: false, message: `the CSV cannot be parsed: ${parsed.problem} (line ${parsed.line})` };
-    const hasHeader = partner.csv?.header ?? true;
-    const header = hasHeader ? (parsed.lines[0]?.raw ?? '') : '';
-    const separator = header === '' || /[\r\n]$/.test(header) ? '' : '\n';
-    const data = hasHeader ? parsed.lines.slice(1) : parsed.lines;
-    return { ok: true, pieces: data.map((l) => ({ line: l.line, value: Buffer.from(header + separator + l.raw, 'utf8') })) };
+  try {
+    return { ok: true, pieces: [...splitIncidentFile(partner.format, file, partner.csv)] };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
   }
-  const text = file.toString('utf8');
-  if (text.trimStart().startsWith('[')) {
-    let records: unknown;
-    try {
-      records = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, message: `the file starts with [ but is not a JSON array: ${(error as Error).message}` };
-    }
-    if (!Array.isArray(records)) return { ok: false, message: 'the file is not a JSON array' };
-    return { ok: true, pieces: records.map((r, i) => ({ line: i + 1, value: Buffer.from(JSON.stringify(r), 'utf8') })) };
-  }
-  const out: FileRecord[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() !== '') out.push({ line: i + 1, value: Buffer.from(line, 'utf8') });
-  });
-  return { ok: true, pieces: out };
-}
-
-export interface OfflineContextOptions {
-  partners: readonly PartnerConfig[];
-  /** HMAC key of pseudonyms; default a random key. */
-  pseudonymKey?: Buffer;
-  taxonomyDir?: string;
-  /** Current time, ms since the epoch. */
-  now: number;
-  /** The `source` named in dead letters and events. */
-  source: string;
-}
-
-/**
- * Ingest's processing context for checking a file without Kafka: the partners' mappings,
- * the taxonomy, a throwaway dead-letter key (originals are encrypted as in ingest, then
- * dropped) and a de-duplication state that keeps every row of a multi-year file.
- */
-export function offlineProcessContext(options: OfflineContextOptions): ProcessContext {
-  const pseudonymKey = options.pseudonymKey ?? randomBytes(32);
-  return {
-    partners: new Map(options.partners.map((p) => [p.id, p])),
-    taxonomy: loadTaxonomy(options.taxonomyDir),
-    validateIncident: compileValidator<Incident>('incident.v1'),
-    pseudonymiser: createPseudonymiser(pseudonymKey),
-    config: ingestConfig({ pseudonymKey, deadLetterKey: randomBytes(32), source: options.source }),
-    dedupe: new DedupeStore(200 * 365 * 86_400_000).stage(),
-    now: options.now,
-  };
 }
 
 /** Runs every row of `file` through `partner`'s mapping; throws only for a file that cannot be cut into rows or records. */

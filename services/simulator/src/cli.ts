@@ -1,7 +1,7 @@
 // `tocsin simulate`: generate partner feeds from a seed, to Kafka or to stdout as
 // JSONL, and optionally write the ground truth of the injected trends.
 import { once } from 'node:events';
-import { createKafkaBus, createLogger, type Bus } from '@tocsin/core';
+import { createKafkaBus, createLogger, type Bus, type Incident } from '@tocsin/core';
 import { SimulatorError } from './errors';
 import { runSimulation, streamScenario, writeGroundTruth, type SimulationResult } from './run';
 import { createScenario } from './scenario';
@@ -21,6 +21,8 @@ export const SIMULATE_HELP = `usage: tocsin simulate [options]
   --out-truth FILE     write the ground truth of injected trends as JSON
   --kafka HOST:PORT[,HOST:PORT]  produce to Kafka (KAFKA_BROKERS is used when set)
   --stdout jsonl       print one {"partner","key","value"} JSON line per record
+  --stdout incidents   print one canonical incident (incident.v1) per line, as fast as possible
+                       (the input of tocsin backtest and tocsin start --input)
 `;
 
 export interface SimulateIo {
@@ -48,6 +50,8 @@ interface Flags {
   outTruth?: string;
   kafka?: string[];
   stdout: boolean;
+  /** What --stdout prints: partner records (jsonl) or canonical incidents. */
+  stdoutFormat: 'jsonl' | 'incidents';
   help: boolean;
 }
 
@@ -78,7 +82,7 @@ function brokers(raw: string): string[] {
 }
 
 export function parseSimulateFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { seed: 42, start: '2025-01-01', days: 365, trends: 'default', extraSurges: 0, order: 'arrival', speed: 'max', stdout: false, help: false };
+  const flags: Flags = { seed: 42, start: '2025-01-01', days: 365, trends: 'default', extraSurges: 0, order: 'arrival', speed: 'max', stdout: false, stdoutFormat: 'jsonl', help: false };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -112,12 +116,14 @@ export function parseSimulateFlags(argv: readonly string[]): Flags {
         break;
       case '--speed': flags.speed = value === 'max' ? 'max' : positive(name, value); break;
       case '--stdout':
-        if (value !== 'jsonl') badFlag(`--stdout supports only jsonl, got "${value}"`);
+        if (value !== 'jsonl' && value !== 'incidents') badFlag(`--stdout supports jsonl or incidents, got "${value}"`);
         flags.stdout = true;
+        flags.stdoutFormat = value;
         break;
     }
   }
   if (flags.stdout && flags.kafka) badFlag('choose one output: --kafka or --stdout jsonl, not both');
+  if (flags.stdoutFormat === 'incidents' && flags.speed !== 'max') badFlag('--stdout incidents writes as fast as possible; --speed does not apply');
   return flags;
 }
 
@@ -126,6 +132,26 @@ async function writeJsonl(out: NodeJS.WritableStream, records: EncodedRecord[], 
   let text = '';
   for (const r of records) text += JSON.stringify({ partner: r.partner, key: r.key, value: r.value.toString('utf8') }) + '\n';
   if (!out.write(text)) await Promise.race([once(out, 'drain'), once(stop, 'abort')]);
+}
+
+/** Canonical incidents, one JSON line each, in the order given; stops quietly on abort (closed pipe). */
+async function writeIncidents(out: NodeJS.WritableStream, incidents: Iterable<Incident>, stop: AbortSignal): Promise<SimulationResult> {
+  const began = Date.now();
+  const byPartner: Record<string, number> = {};
+  let produced = 0;
+  let text = '';
+  for (const incident of incidents) {
+    if (stop.aborted) break;
+    text += `${JSON.stringify(incident)}\n`;
+    byPartner[incident.partner] = (byPartner[incident.partner] ?? 0) + 1;
+    produced++;
+    if (text.length > 1 << 16) {
+      if (!out.write(text)) await Promise.race([once(out, 'drain'), once(stop, 'abort')]);
+      text = '';
+    }
+  }
+  if (!stop.aborted && text) out.write(text);
+  return { produced, byPartner, aborted: stop.aborted, elapsedMs: Date.now() - began };
 }
 
 export async function runSimulateCommand(argv: string[], io: SimulateIo, deps: SimulateDeps = {}): Promise<number> {
@@ -183,7 +209,9 @@ export async function runSimulateCommand(argv: string[], io: SimulateIo, deps: S
     io.stdout.on('error', onError);
     deps.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     try {
-      result = await streamScenario(scenario, { ...streamOptions, signal: stop.signal }, (records) => writeJsonl(io.stdout, records, stop.signal));
+      result = flags.stdoutFormat === 'incidents'
+        ? await writeIncidents(io.stdout, flags.order === 'event' ? scenario.incidents() : scenario.arrivals(), stop.signal)
+        : await streamScenario(scenario, { ...streamOptions, signal: stop.signal }, (records) => writeJsonl(io.stdout, records, stop.signal));
     } finally {
       io.stdout.off('error', onError);
     }

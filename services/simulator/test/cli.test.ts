@@ -38,6 +38,15 @@ describe('tocsin simulate', () => {
     expect(err()).toMatch(new RegExp(`${expected.length} records from 19 partners`));
   });
 
+  it('prints canonical incidents with --stdout incidents, in arrival order by default', async () => {
+    const { io, out, err } = captureIo();
+    const code = await runSimulateCommand(['--seed', '9', '--start', '2025-02-01', '--days', '3', '--stdout', 'incidents'], io, { env: {} });
+    expect(code, err()).toBe(0);
+    const scenario = createScenario({ seed: 9, start: '2025-02-01', days: 3 });
+    expect(out().trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([...scenario.arrivals()].map((i) => JSON.parse(JSON.stringify(i)) as unknown));
+    expect((await runSimulateCommand(['--stdout', 'incidents', '--speed', '2'], captureIo().io, { env: {} }))).toBe(2);
+  });
+
   it('writes the ground truth with --out-truth', async () => {
     const dir = tempDir();
     const path = join(dir, 'truth.json');
@@ -96,7 +105,7 @@ describe('tocsin simulate', () => {
     [['--seed'], /--seed needs a value/],
     [['--frobnicate', '1'], /unknown flag "--frobnicate"/],
     [['--speed', '-2', '--stdout', 'jsonl'], /--speed must be a positive number/],
-    [['--stdout', 'csv'], /--stdout supports only jsonl/],
+    [['--stdout', 'csv'], /--stdout supports jsonl or incidents/],
     [['--kafka', 'nohost', '--days', '1'], /--kafka must be host:port/],
     [['--kafka', 'a:1', '--stdout', 'jsonl'], /choose one output/],
     [['--start', '2025-13-01', '--stdout', 'jsonl'], /start "2025-13-01" is not a calendar date/],

@@ -12,7 +12,9 @@ export type RequestSchema =
   | 'acknowledge-request.v1'
   | 'assign-request.v1'
   | 'label-request.v1'
-  | 'silence-request.v1';
+  | 'silence-request.v1'
+  | 'detector-config-change-request.v1'
+  | 'detector-config-dry-run-request.v1';
 
 /**
  * The validated body. `optional` bodies may be absent (a POST without a body

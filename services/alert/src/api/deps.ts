@@ -8,12 +8,13 @@ import type { SubscriptionStore } from '../subscriptions/store';
 
 export interface AlertApiDeps {
   subscriptions: Pick<SubscriptionStore, 'create' | 'update' | 'get' | 'list' | 'pause' | 'resume' | 'rotateSecret' | 'delete'>;
-  engine: Pick<AlertEngine, 'get' | 'select' | 'acknowledge' | 'assign' | 'label' | 'silence' | 'silences' | 'expireSilence'>;
+  engine: Pick<AlertEngine, 'get' | 'select' | 'acknowledge' | 'assign' | 'label' | 'silence' | 'silences' | 'expireSilence' | 'onChange'>;
   deliveries: Pick<DeliveryService, 'sendTest' | 'list' | 'deadLetters'>;
   /**
    * The taxonomy ingest checks incidents against (loadTaxonomy(TOCSIN_TAXONOMY_DIR)).
    * When given, filter codes for methods and technologies must be in it: a
    * misspelt code would otherwise be accepted and silently never match.
+   * Its labels name dimensions in alert lists (the shipped taxonomy when absent).
    */
-  taxonomy?: Pick<Taxonomy, 'has'>;
+  taxonomy?: Pick<Taxonomy, 'has' | 'label'>;
 }

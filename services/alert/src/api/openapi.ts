@@ -41,7 +41,7 @@ export interface OperationSpec {
   tag: string;
   summary: string;
   description: string;
-  scope: 'alerts:read' | 'subscriptions:manage' | 'admin';
+  scope: 'alerts:read' | 'subscriptions:manage' | 'detectors:tune' | 'admin';
   parameters?: Array<Record<string, unknown>>;
   /** Title of the request-body component and whether the body may be omitted. */
   body?: { schema: string; optional?: boolean };
@@ -131,21 +131,40 @@ const ALERT_ENTRY_PROPERTIES = {
   desk: DESK_SUMMARY_SCHEMA,
 } as const;
 
+/** One list row (and the data of an `alert` event on the change stream). */
+export const ALERT_LIST_ENTRY_SCHEMA = {
+  type: 'object',
+  required: ['id', 'level', 'updated_at', 'alert', 'desk', 'dimension_label'],
+  properties: {
+    ...ALERT_ENTRY_PROPERTIES,
+    alert: {
+      type: 'object',
+      description: 'As in GET /api/alerts/{id} but without `evidence` (and, for admin keys, without `history` and `desk`, which is summarised beside it).',
+      additionalProperties: true,
+    },
+    dimension_label: { type: 'string', description: 'The dimension in words: country names, and method, technology, commodity and ICCS names from the taxonomies.' },
+    silenced: { type: 'boolean', description: 'Admin keys only: an active silence selects the alert.' },
+  },
+} as const;
+
 export const ALERT_LIST_SCHEMA = {
   type: 'object',
-  required: ['alerts', 'next_cursor', 'total'],
+  required: ['alerts', 'next_cursor', 'total', 'sort', 'position'],
   properties: {
-    alerts: { type: 'array', items: { type: 'object', required: ['id', 'level', 'updated_at', 'alert', 'desk'], properties: ALERT_ENTRY_PROPERTIES } },
+    alerts: { type: 'array', items: ALERT_LIST_ENTRY_SCHEMA },
     total: { type: 'integer', description: 'Alerts matching the filters that the caller may see.' },
-    next_cursor: { type: ['string', 'null'] },
+    next_cursor: { type: ['string', 'null'], description: 'Opaque; pass it unchanged as cursor (with the same sort and filters) for the next page.' },
+    sort: { type: 'string', description: 'The order served.' },
+    position: { type: 'string', description: 'Opaque position in the change stream: open GET /api/alerts/events with last_event_id=position to receive every change after this list was read.' },
   },
 } as const;
 
 export const ALERT_DETAIL_SCHEMA = {
   type: 'object',
-  required: ['id', 'level', 'updated_at', 'alert', 'desk', 'revisions', 'actions'],
+  required: ['id', 'level', 'updated_at', 'alert', 'desk', 'dimension_label', 'revisions', 'actions'],
   properties: {
     ...ALERT_ENTRY_PROPERTIES,
+    dimension_label: { type: 'string' },
     revisions: { type: 'array', description: 'Revision log; countries and partners for admin keys only.', items: { type: 'object' } },
     actions: { type: 'array', description: 'Watch-desk actions with actor and time; comments for admin keys only.', items: { type: 'object' } },
   },

@@ -21,13 +21,17 @@ export function encodeCursor(key: SortKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, order: SortOrder): SortKey {
-  let key: unknown;
+/** The key in a cursor, unchecked against any order (null when it holds none). */
+export function peekCursor(cursor: string): unknown {
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    key = null;
+    return null;
   }
+}
+
+export function decodeCursor(cursor: string, order: SortOrder): SortKey {
+  const key = peekCursor(cursor);
   const ok = Array.isArray(key) && key.length === order.length && key.every((k) => typeof k === 'string' || typeof k === 'number');
   if (!ok) throw new ApiError('bad_request', 'cursor is not one this API returned (pass next_cursor unchanged)');
   return key as SortKey;
@@ -38,12 +42,29 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** One page of `items` in `order` of `keyOf`, starting after `cursor`. */
+/**
+ * One page of `items` in `order` of `keyOf`, starting after `cursor`. Keeps only
+ * the first limit + 1 items while it reads (O(n log limit)): a page of 50 out
+ * of 10,000 alerts must not sort all 10,000.
+ */
 export function paginate<T>(items: readonly T[], keyOf: (item: T) => SortKey, order: SortOrder, limit: number, cursor?: string): Page<T> {
   const after = cursor === undefined ? null : decodeCursor(cursor, order);
-  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key, order));
-  const rest = after === null ? sorted : sorted.filter((x) => compareKeys(x.key, after, order) > 0);
-  const page = rest.slice(0, limit);
+  const best: Array<{ item: T; key: SortKey }> = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    if (after !== null && compareKeys(key, after, order) <= 0) continue;
+    if (best.length > limit && compareKeys(key, best[limit]!.key, order) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(best[mid]!.key, key, order) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, { item, key });
+    if (best.length > limit + 1) best.pop();
+  }
+  const page = best.slice(0, limit);
   const last = page.at(-1);
-  return { items: page.map((x) => x.item), next_cursor: rest.length > limit && last ? encodeCursor(last.key) : null };
+  return { items: page.map((x) => x.item), next_cursor: best.length > limit && last ? encodeCursor(last.key) : null };
 }

@@ -17,6 +17,12 @@ export function enumParam<T extends string>(query: Query, name: string, allowed:
   return raw as T;
 }
 
+/** `true` or `false`, spelt exactly so (anything else is a 400, never read as false). */
+export function booleanParam(query: Query, name: string): boolean | undefined {
+  const raw = enumParam(query, name, ['true', 'false'] as const);
+  return raw === undefined ? undefined : raw === 'true';
+}
+
 export function limitParam(query: Query, fallback: number, max: number): number {
   const raw = query['limit'];
   if (raw === undefined) return fallback;

@@ -7,7 +7,7 @@
 // see everything. Admin keys see the stored record.
 import type { Alert, AlertAction, AlertRevision } from '@tocsin/core';
 import type { Principal } from '@tocsin/http';
-import { viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
+import { shareDecision, viewFor, viewerRevisions, type AlertView } from '@tocsin/core';
 import { isAdmin } from './principal';
 
 export interface DeskSummary {
@@ -28,6 +28,29 @@ export interface AlertDetail extends AlertEntry {
   revisions: Array<Partial<AlertRevision>>;
   actions: Array<Partial<AlertAction>>;
 }
+
+/**
+ * Whether entryFor() would give the caller anything, without building the view:
+ * the rule of viewFor() (withheld when no contributing incident may be shown),
+ * so a list can count and order thousands of alerts and view only one page.
+ */
+export function isVisibleTo(alert: Readonly<Alert>, principal: Principal): boolean {
+  if (isAdmin(principal)) return true;
+  // The engine replaces an alert on every change, never edits it: a decision per record stays true.
+  let decided = visibleCache.get(alert);
+  if (!decided) visibleCache.set(alert, (decided = new Map()));
+  const viewer = `${principal.agency}|${principal.country}`;
+  let visible = decided.get(viewer);
+  if (visible === undefined) {
+    const subscriber = { agency: principal.agency, country: principal.country };
+    visible = alert.evidence.some((e) => shareDecision(e, subscriber).level !== 'none');
+    decided.set(viewer, visible);
+  }
+  return visible;
+}
+
+/** isVisibleTo's decisions per alert record and viewer; a replaced record's entry goes with it. */
+const visibleCache = new WeakMap<Readonly<Alert>, Map<string, boolean>>();
 
 /** The caller's entry for `alert`, or null when the sharing rules withhold it entirely. */
 export function entryFor(alert: Readonly<Alert>, principal: Principal): AlertEntry | null {

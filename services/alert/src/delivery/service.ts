@@ -76,7 +76,7 @@ interface SentView {
 }
 
 /** Whether an update of `view` is news to a subscriber last told `sent`. */
-function isNews(view: { revision: number | null; severity: string; status: string | null }, sent: SentView | undefined): boolean {
+export function isNews(view: { revision: number | null; severity: string; status: string | null }, sent: SentView | undefined): boolean {
   if (sent === undefined || view.revision === null) return true;
   return view.revision > sent.revision || view.severity !== sent.severity || view.status !== sent.status;
 }

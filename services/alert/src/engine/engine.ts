@@ -56,6 +56,10 @@ export interface AlertFilter {
 
 export type { IncomingSignal } from './book';
 
+/** A change the watch desk's live list follows: an alert written, or the set of active silences. */
+export type EngineChange = { kind: 'alert'; alert: Readonly<Alert> } | { kind: 'silences' };
+export type EngineChangeListener = (change: EngineChange) => void;
+
 export interface EngineStats {
   alerts: number;
   open: number;
@@ -83,6 +87,7 @@ export class AlertEngine {
   /** Resolution, repeats and flapping expiry need a scan of every alert, at most this often. */
   private lastFullScan = -Infinity;
   private static readonly FULL_SCAN_MS = 1_000;
+  private readonly listeners = new Set<EngineChangeListener>();
 
   constructor(private readonly deps: AlertEngineDeps) {
     this.book = new AlertBook(deps.lifecycle, deps.source);
@@ -168,6 +173,26 @@ export class AlertEngine {
       if (plan.changed) toPersist.push(plan.alert);
     }
     if (toPersist.length) await this.persist(toPersist);
+  }
+
+  /**
+   * Calls `listener` after every alert or silence change is durably written
+   * (synchronously, inside the engine's queue: it must be quick and must not
+   * call back into the engine's actions). Returns the function that stops it.
+   */
+  onChange(listener: EngineChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: EngineChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'alert change listener failed');
+      }
+    }
   }
 
   // ---- queries (AlertStore) ----
@@ -312,6 +337,7 @@ export class AlertEngine {
         { topic: this.deps.topic, messages: [{ key: `${id}#${record.id}`, value: encodeEvent(record) }, { key: id, value: encodeEvent(next) }] },
       ]);
       this.remember(next);
+      this.emit({ kind: 'alert', alert: next });
       return structuredClone(next);
     });
   }
@@ -328,6 +354,7 @@ export class AlertEngine {
     await (await this.getProducer()).send([{ topic: this.deps.topic, messages: [{ key, value: encodeEvent(record) }] }]);
     if (record.action === 'silence' && record.silence) this.silencesById.set(record.silence.id, record.silence);
     if (record.action === 'expire_silence' && record.silence) this.silencesById.delete(record.silence.id);
+    if (record.silence) this.emit({ kind: 'silences' });
   }
 
   private async persist(alerts: Alert[]): Promise<void> {
@@ -338,7 +365,10 @@ export class AlertEngine {
       if (!checked.ok) throw new Error(`alert ${a.id} fails alert.v1 at ${checked.errors[0]?.pointer}: ${checked.errors[0]?.message}`);
     }
     await (await this.getProducer()).send([{ topic: this.deps.topic, messages: alerts.map((a) => ({ key: a.id, value: encodeEvent(a) })) }]);
-    for (const a of alerts) this.remember(a);
+    for (const a of alerts) {
+      this.remember(a);
+      this.emit({ kind: 'alert', alert: a });
+    }
   }
 
   private remember(a: Alert): void {

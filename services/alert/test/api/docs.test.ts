@@ -51,7 +51,7 @@ describe('docs/api.md', () => {
         }
       }
     }
-    expect(count).toBe(21);
+    expect(count).toBe(23);
   });
 
   it('states the limits the server and routes apply', () => {

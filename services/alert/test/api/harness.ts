@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { compileValidator, createMemoryBus, loadTaxonomy, silentLogger, type Evidence, type Signal } from '@tocsin/core';
 import { buildApiServer, createApiKey, createApiKeyStore, type ApiKeyRecord, type ApiRoutes, type Scope } from '@tocsin/http';
-import { alertApiRoutes } from '../../src/api/index';
+import { alertApiRoutes, type AlertApiOptions } from '../../src/api/index';
 import { buildAlert } from '../../src/app';
 import { alertConfig, topicsWithPrefix, type ConfigOverrides } from '../../src/config';
 import type { LookupFn } from '../../src/delivery/ssrf';
@@ -70,6 +70,8 @@ export interface HarnessOptions {
   extraRoutes?: ApiRoutes[];
   /** DNS for the SSRF guard (default: the system's). */
   lookup?: LookupFn;
+  /** Overrides of the change stream's limits (STREAM_LIMITS). */
+  streamLimits?: AlertApiOptions['streamLimits'];
 }
 
 export async function apiHarness(options: HarnessOptions = {}) {
@@ -131,7 +133,7 @@ export async function apiHarness(options: HarnessOptions = {}) {
   // The rate limit (20/s, burst 60) has its own desk test; here each request sees a second pass.
   let fakeNow = 0;
   const serve = () =>
-    buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...(options.extraRoutes ?? []), ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy })], clock: () => (fakeNow += 1000) });
+    buildApiServer({ logger: silentLogger(), version: 'test', keys: createApiKeyStore(records), routes: [probe, ...(options.extraRoutes ?? []), ...alertApiRoutes({ engine: app.engine, subscriptions: app.subscriptions, deliveries: app.deliveries, taxonomy }, { streamLimits: options.streamLimits ?? {} })], clock: () => (fakeNow += 1000) });
   let server = await serve();
   onTestFinished(() => server.close());
 
@@ -153,6 +155,8 @@ export async function apiHarness(options: HarnessOptions = {}) {
     get app() { return app; },
     get server() { return server; },
     bus, config, routes, auth, otherAuth, readerAuth, restart,
+    /** The key records, for another server (the desk's proxy) that must know the same keys. */
+    records,
   };
 }
 

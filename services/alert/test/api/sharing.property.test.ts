@@ -79,7 +79,9 @@ describe('alerts API sharing rules (property)', () => {
           } else {
             expect(res.statusCode).toBe(200);
             expect(res.json().alert).toEqual(JSON.parse(JSON.stringify(view)));
-            expect(inList?.alert).toEqual(JSON.parse(JSON.stringify(view)));
+            // A list row is the same view without its evidence.
+            const { evidence: _e, ...row } = view;
+            expect(inList?.alert).toEqual(JSON.parse(JSON.stringify(row)));
           }
           const detailed = new Set(evidence.filter((e) => shareDecision(e, reader).level === 'detail').map((e) => e.partner));
           for (const [i, e] of evidence.entries()) {

@@ -298,6 +298,18 @@ export interface AlertSeriesPoint {
   alarm: boolean;
 }
 
+export interface AlertStreamTicket {
+  ticket: string;
+  /**
+   * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
+   */
+  expires_at: string;
+  /**
+   * The stream's path with the ticket; add last_event_id to resume.
+   */
+  url: string;
+}
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface Alert {
@@ -942,6 +954,67 @@ export interface AssignRequest {
   comment?: string;
 }
 
+export type BacktestSubscriptions = BacktestSubscriber[];
+
+export interface BacktestSubscriber {
+  /**
+   * Name of the subscription in the outputs.
+   */
+  id: string;
+  /**
+   * The subscribing agency (same namespace as partner ids: an agency sees its own incidents in full).
+   */
+  agency: string;
+  /**
+   * Country of the agency; decides the sharing rules.
+   */
+  agency_country: string;
+  filters?: SubscriptionFilters;
+}
+
+export interface SubscriptionFilters {
+  /**
+   * Countries of interest: an alert matches when one of its (visible) countries is listed.
+   *
+   * @maxItems 250
+   *
+   * Items: ISO 3166-1 alpha-2 country code, upper case.
+   */
+  countries?: string[];
+  /**
+   * Also match any alert whose route or country touches the agency's own country as origin, transit or destination.
+   */
+  touches_territory?: boolean;
+  /**
+   * Region codes from schemas/regions/regions.v1.json, expanded to their member countries.
+   *
+   * @maxItems 50
+   */
+  regions?: string[];
+  /**
+   * ICCS codes; an alert matches when its category starts with one of them (prefix match: '06' covers '0601').
+   *
+   * @maxItems 100
+   *
+   * Items: UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
+   */
+  categories?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  methods?: string[];
+  /**
+   * @maxItems 100
+   *
+   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
+   */
+  technologies?: string[];
+  detector_kinds?: ('count' | 'novelty' | 'terms' | 'spread' | 'displacement')[];
+  min_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
+}
+
 export interface DeadLetter {
   /**
    * <topic>:<partition>:<offset>[:<row>] of the rejected record; stable across re-processing.
@@ -1252,6 +1325,18 @@ export type DimensionType =
   | 'route_destination'
   | 'narrative';
 
+export interface DetectorConfigChangeRequest {
+  config: DetectorConfig;
+  /**
+   * The current version as GET /api/detector-config showed it; 409 when it is no longer current.
+   */
+  previous_version: string;
+  /**
+   * Why the change is made; kept in the history with who made it and when.
+   */
+  reason: string;
+}
+
 export interface DetectorConfig {
   /**
    * Config id, the key on detector-config.v1 (the service follows one id, default 'default').
@@ -1465,6 +1550,52 @@ export interface DimensionOverride {
       params?: DetectorParams;
     };
   };
+}
+
+export interface DetectorConfigChange {
+  type: 'detector-config.change';
+  schema_version: 1;
+  config_id: string;
+  version: string;
+  /**
+   * The version this one replaced.
+   */
+  previous_version: string;
+  /**
+   * Actor: '<agency>/<API key id>' (never the key itself).
+   */
+  changed_by: string;
+  changed_at: string;
+  reason: string;
+  config: DetectorConfig;
+}
+
+export interface DetectorConfigDryRunRequest {
+  config: DetectorConfig;
+}
+
+export interface Identity {
+  /**
+   * The key's public id (the part after tsk_ and before the secret).
+   */
+  key_id: string;
+  agency: string;
+  /**
+   * ISO 3166-1 alpha-2 country code, upper case.
+   */
+  country: string;
+  /**
+   * The country in words, e.g. Netherlands.
+   */
+  country_name?: string;
+  /**
+   * Scopes of the key (docs/api.md#scopes).
+   */
+  scopes: string[];
+  /**
+   * True for operator keys: they hold every scope and see stored records; agency keys see the sharing-rules views.
+   */
+  admin: boolean;
 }
 
 export interface IncidentEvent {
@@ -2718,49 +2849,6 @@ export interface SubscriptionChangeRequest {
    */
   description?: string;
   filters?: SubscriptionFilters;
-}
-
-export interface SubscriptionFilters {
-  /**
-   * Countries of interest: an alert matches when one of its (visible) countries is listed.
-   *
-   * @maxItems 250
-   *
-   * Items: ISO 3166-1 alpha-2 country code, upper case.
-   */
-  countries?: string[];
-  /**
-   * Also match any alert whose route or country touches the agency's own country as origin, transit or destination.
-   */
-  touches_territory?: boolean;
-  /**
-   * Region codes from schemas/regions/regions.v1.json, expanded to their member countries.
-   *
-   * @maxItems 50
-   */
-  regions?: string[];
-  /**
-   * ICCS codes; an alert matches when its category starts with one of them (prefix match: '06' covers '0601').
-   *
-   * @maxItems 100
-   *
-   * Items: UNODC ICCS code: section (2 digits), division (4), group (5) or class (6).
-   */
-  categories?: string[];
-  /**
-   * @maxItems 100
-   *
-   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
-   */
-  methods?: string[];
-  /**
-   * @maxItems 100
-   *
-   * Items: A code from a Tocsin taxonomy (schemas/taxonomy), dotted lower case, e.g. concealment.container.
-   */
-  technologies?: string[];
-  detector_kinds?: ('count' | 'novelty' | 'terms' | 'spread' | 'displacement')[];
-  min_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
 }
 
 export interface SubscriptionPauseRequest {

@@ -40,3 +40,21 @@ export function badge(text, className) {
   span.textContent = text;
   return span;
 }
+
+/** A severity badge; colours per severity in style.css (each passes WCAG AA contrast). */
+export function severityBadge(severity) {
+  return badge(severity, `sev sev-${severity}`);
+}
+
+/** "2026-11-03" for a bucket starting at midnight, else "2026-11-03 14:00" (UTC, event time). */
+export function eventTime(iso) {
+  if (!iso) return '';
+  const t = iso.slice(11, 16);
+  return t === '00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${t}`;
+}
+
+/** Country names from the browser's CLDR data, e.g. "Netherlands" for NL. */
+const REGIONS = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
+export function countryName(code) {
+  try { return (REGIONS && REGIONS.of(code)) || code; } catch { return code; }
+}

@@ -1,23 +1,33 @@
 // Replays incidents through the explode and score logic in one process, without a
 // bus: "what would this config have flagged?". Used by the detection benchmark,
-// the ground-truth acceptance test and the throughput benchmark. One scorer holds
-// every key, so multiple-testing control spans all keys of a bucket.
+// the ground-truth acceptance test, the throughput benchmark and `tocsin backtest`. One
+// scorer holds every key; multiple-testing control runs per family of keys as in the
+// services (MULTIPLE_TESTING_FAMILIES), so the backtest flags what they would.
 import type { Incident, IncidentEvent, Signal } from '@tocsin/core';
-import { dayIndexOf, lastDayOfBucket } from '../buckets';
+import { DAY_MS, dayIndexOf, lastDayOfBucket } from '../buckets';
 import type { DetectorPlan } from '../config';
 import { Exploder, type KeyedObservation } from '../explode/exploder';
 import type { KeyState } from '../score/key-state';
 import { PartitionScorer, type ClosedBucket } from '../score/partition-scorer';
 import { noveltySignals } from '../score/novelty';
 import { emergenceSignals } from '../score/emergence-signals';
-import { signalsForBucket } from '../score/signals';
+import { MULTIPLE_TESTING_FAMILIES, signalsForBucket } from '../score/signals';
 
 export interface BacktestOptions {
   /** Incidents between watermark advances (how often buckets are closed). Default 200. */
   advanceEvery?: number;
   /** Receives every closed bucket (e.g. to count tests or write metrics). */
   onClosed?(bucket: ClosedBucket): void;
+  /** Time stamped on signals (produced_at); default: event time, the day after the newest event seen. */
   clock?: () => number;
+  /**
+   * Multiple-testing families per bucket (see signals.ts). Default: the services'
+   * MULTIPLE_TESTING_FAMILIES, so a backtest flags what the services would; 1 puts every
+   * key of a bucket in one family.
+   */
+  families?: number;
+  /** Called after every watermark advance with the incidents read and the newest event day. */
+  onProgress?(incidents: number, newestDay: number): void;
   /** Close every open bucket at the end of the input, as if time moved on. Default true. */
   closeAtEnd?: boolean;
   /** Keys journal their evidence changes as the service's do (for the changelog measure of the detect bench). */
@@ -58,8 +68,8 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
   const signals: Signal[] = [];
   const scoredKeys = new Map<KeyState, { first: number; last: number }>();
   const advanceEvery = options.advanceEvery ?? 200;
-  const clock = options.clock ?? Date.now;
-  const ctx = { plan, source: 'detect/backtest', clock, markDirty: () => {} };
+  const clock = options.clock ?? ((): number => (scorer.maxEventDay + 1) * DAY_MS);
+  const ctx = { plan, source: 'detect/backtest', clock, markDirty: () => {}, families: options.families ?? MULTIPLE_TESTING_FAMILIES };
   let offset = 0;
   let count = 0;
   const out: KeyedObservation[] = [];
@@ -94,6 +104,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
     if (++count % advanceEvery === 0) {
       close(scorer.advance());
       options.afterAdvance?.(scorer);
+      options.onProgress?.(count, scorer.maxEventDay);
     }
     if (count % 50_000 === 0) exploder.prune();
   }

@@ -3,7 +3,9 @@
 // and comparison is constant-time. A key belongs to one agency and carries scopes.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const SCOPES = ['alerts:read', 'subscriptions:manage', 'admin'] as const;
+// detectors:tune changes the detector configuration every agency's alerts come from; it is
+// an analyst's scope, granted without admin (which holds every scope).
+export const SCOPES = ['alerts:read', 'subscriptions:manage', 'detectors:tune', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling, after authentication. */

@@ -26,7 +26,7 @@ function whyText(entry, series) {
   const a = entry.alert;
   const detectors = (a.detectors || [a.detector]).map((d) => detectorName(typeof d === 'string' ? d : d.id));
   const s = statisticsOf(entry);
-  const parts = [`${detectors.join(', ')} fired on ${a.dimension.type} ${a.dimension.key} in the ${a.bucket.granularity} of ${day(a.bucket.start)} (event time).`];
+  const parts = [`${detectors.join(', ')} fired on ${entry.dimension_label || `${a.dimension.type} ${a.dimension.key}`} in the ${a.bucket.granularity} of ${day(a.bucket.start)} (event time).`];
   if (s) {
     let numbers = `Observed ${fmt(s.observed, 0)}`;
     if (s.expected !== null && s.expected !== undefined) numbers += ` against an expected ${fmt(s.expected, 1)}`;
@@ -215,7 +215,7 @@ function header(detail, ctx) {
   if (a.notify && a.notify.held_by) tags.push(badge(a.notify.held_by === 'flapping' ? 'flapping' : 'silenced', 'tag silenced'));
   const back = el('a', { href: '#/', className: 'back' }, '← all alerts');
   back.addEventListener('click', (e) => { e.preventDefault(); ctx.navigate('#/'); });
-  return el('div', { className: 'detail-head' }, back, el('h2', { id: 'detail-title' }, `${a.dimension.type}: ${a.dimension.key}`), el('div', { className: 'tags' }, ...tags),
+  return el('div', { className: 'detail-head' }, back, el('h2', { id: 'detail-title', title: `${a.dimension.type}: ${a.dimension.key}` }, detail.dimension_label || `${a.dimension.type}: ${a.dimension.key}`), el('div', { className: 'tags' }, ...tags),
     el('p', { className: 'muted' }, `${detail.id} · opened ${minute(a.opened_at)} · updated ${minute(detail.updated_at)} (wall clock)`));
 }
 
