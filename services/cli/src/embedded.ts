@@ -38,6 +38,8 @@ export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;
   /** Loopback webhook endpoints ("127.0.0.1:port") allowed beside the demo receiver: the soak benchmark's receiver. */
   allowWebhookEndpoints?: string[];
+  /** Notification pacing of the demo's alerting (wall-clock ms); the soak scales it to its speed. */
+  notificationPacing?: { groupWaitMs: number; groupIntervalMs: number };
   /** A user's file replayed instead of the simulated feed (seed, days and ratePerDay then unused). */
   input?: InputFeed;
 }
@@ -155,6 +157,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     overrides: {
       operatorKeyBase64: secrets.secretsKey.toString('base64'),
       ...(options.allowWebhookEndpoints ? { delivery: { ssrf: { allowEndpoints: options.allowWebhookEndpoints } } } : {}),
+      ...(options.notificationPacing ? { lifecycle: options.notificationPacing } : {}),
     },
     ...(influx ? { influx } : {}),
   }));
