@@ -49,7 +49,11 @@ export async function startAlertDemo(options: AlertDemoOptions): Promise<AlertDe
       ...options.overrides?.delivery,
       // Its own receiver and nothing else: loopback stays refused for every other port,
       // so an agency cannot use the demo to probe local services.
-      ssrf: { allowHttp: true, allowEndpoints: [new URL(receiver.url).host], ...options.overrides?.delivery?.ssrf },
+      // Endpoints an override names (the soak benchmark's own receiver) are allowed beside it.
+      ssrf: {
+        allowHttp: true, ...options.overrides?.delivery?.ssrf,
+        allowEndpoints: [new URL(receiver.url).host, ...(options.overrides?.delivery?.ssrf?.allowEndpoints ?? [])],
+      },
     },
   });
   const app = buildAlert({ bus: options.bus, config, logger: options.logger, ...(options.influx ? { influx: options.influx } : {}) });

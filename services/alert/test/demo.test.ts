@@ -30,4 +30,14 @@ describe('alert demo', () => {
       await expect(attempt(url), url).rejects.toThrow(/loopback|private/);
     }
   });
+
+  it('allows an endpoint an override names (the soak benchmark\'s receiver) beside its own, and no other', async () => {
+    const extra = '127.0.0.1:9';
+    const demo = await startAlertDemo({ bus: createMemoryBus(), logger: silentLogger(), overrides: { delivery: { ssrf: { allowEndpoints: [extra] } } } });
+    onTestFinished(() => demo.stop());
+    const attempt = (endpoint_url: string) => demo.app.subscriptions.create({ kind: 'admin' }, { agency: 'nl-police', agency_country: 'NL', endpoint_url, filters: {} });
+    await expect(attempt(demo.receiver.url)).resolves.toBeDefined();
+    await expect(attempt(`http://${extra}/`)).resolves.toBeDefined();
+    await expect(attempt('http://127.0.0.1:10/')).rejects.toThrow(/loopback|private/);
+  });
 });

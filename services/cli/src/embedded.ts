@@ -17,6 +17,8 @@ import { loadEmbeddedSecrets } from './embedded-secrets';
 import type { InputFeed } from './input-feed';
 
 const DAY_MS = 86_400_000;
+/** Unread bytes per topic of the embedded in-process bus beyond which sends wait (see startEmbedded). */
+export const EMBEDDED_MAX_UNREAD_BYTES = 256 * 1024;
 
 export interface EmbeddedOptions {
   port: number;
@@ -34,6 +36,10 @@ export interface EmbeddedOptions {
   version: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Loopback webhook endpoints ("127.0.0.1:port") allowed beside the demo receiver: the soak benchmark's receiver. */
+  allowWebhookEndpoints?: string[];
+  /** Notification pacing of the demo's alerting (wall-clock ms); the soak scales it to its speed. */
+  notificationPacing?: { groupWaitMs: number; groupIntervalMs: number };
   /** A user's file replayed instead of the simulated feed (seed, days and ratePerDay then unused). */
   input?: InputFeed;
 }
@@ -92,7 +98,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   let fedUntilMs = scenarioStartMs;
   const simulatedNow = () => Math.min(scenarioStartMs + ((Date.now() - startedAt) / 1000) * pace * DAY_MS, fedUntilMs + DAY_MS);
 
-  const bus = createMemoryBus({ defaultPartitions: 6 });
+  // Backpressure at 256 KiB of unread records per topic (the bus default is 2 MiB): the
+  // simulator sends in time order, so a partner topic's backlog is simulated days behind the
+  // feed, the more the busier the partner is, and detect can only close a day once the
+  // slowest partner partition passed it. With 2 MiB the busiest feeds lagged ~80 days and
+  // every key held that many open day buckets with their evidence (docs/operations.md).
+  const bus = createMemoryBus({ defaultPartitions: 6, maxUnreadBytes: EMBEDDED_MAX_UNREAD_BYTES });
   const taxonomy = loadTaxonomy(env['TOCSIN_TAXONOMY_DIR']);
   const ingest = buildIngest({
     bus, partners, taxonomy,
@@ -104,7 +115,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   // attempts), so the Grafana dashboards show the demo (docs/dashboards-quickstart.md).
   const influx = influxWriterFromEnv(env, logger);
   const plan = loadPlan(options.detectorConfigPath);
-  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded', ...(influx ? { influx } : {}) });
+  // No per-key state changelog: the in-process bus ends with the process, so nothing could
+  // restore from it, and it was the largest thing the bus held (docs/operations.md, memory).
+  const detect = buildDetect({ bus, config: plan, logger, clock: simulatedNow, instance: 'detect/embedded', stateChangelog: false, ...(influx ? { influx } : {}) });
 
   const simulation = new AbortController();
   let simulationState: ComponentStatus['status'] = 'ok';
@@ -141,7 +154,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const alerts = await guard.run('alert', () => startAlertDemo({
     bus, logger, onReceiverError: (err) => guard.report('alert', err), agency: demoAgency?.agency ?? 'fr-ocrtis', country: demoAgency?.country ?? 'FR',
     // Webhook secrets are encrypted at rest with the demo's own operator key.
-    overrides: { operatorKeyBase64: secrets.secretsKey.toString('base64') },
+    overrides: {
+      operatorKeyBase64: secrets.secretsKey.toString('base64'),
+      ...(options.allowWebhookEndpoints ? { delivery: { ssrf: { allowEndpoints: options.allowWebhookEndpoints } } } : {}),
+      ...(options.notificationPacing ? { lifecycle: options.notificationPacing } : {}),
+    },
     ...(influx ? { influx } : {}),
   }));
 

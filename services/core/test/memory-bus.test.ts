@@ -228,7 +228,7 @@ describe('memory bus limits', () => {
     expect([...keys]).toEqual(['live']);
   });
 
-  it('keeps every retained record in buffers of its own, never a slice pinning a shared pool block', async () => {
+  it('never keeps a slice of a caller\'s or Node\'s pooled block: compacted records in buffers of their own, delete topics in blocks of the partition', async () => {
     const bus = createMemoryBus();
     onTestFinished(() => bus.close());
     await bus.ensureTopics([{ topic: 'feed', partitions: 1 }, { topic: 'state', partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
@@ -238,12 +238,44 @@ describe('memory bus limits', () => {
     for (const topic of ['feed', 'state']) {
       await producer.send([{ topic, messages: [{ key: block.subarray(0, 5), value: block.subarray(100, 400) }, { key: 'k', value: 'short text' }] }]);
     }
-    for (const topic of ['feed', 'state']) {
-      const kept: Buffer[] = [];
-      await bus.readToEnd(topic, (m) => void kept.push(m.key!, m.value!));
-      expect(kept).toHaveLength(4);
-      // The retained bytes are exactly the record's: 8 KiB per record would be 27x a 300-byte record.
-      for (const b of kept) expect(b.buffer.byteLength).toBe(b.length);
+    const kept = async (topic: string) => {
+      const out: Buffer[] = [];
+      await bus.readToEnd(topic, (m) => void out.push(m.key!, m.value!));
+      return out;
+    };
+    const state = await kept('state');
+    expect(state).toHaveLength(4);
+    // The retained bytes are exactly the record's: 8 KiB per record would be 27x a 300-byte record.
+    for (const b of state) expect(b.buffer.byteLength).toBe(b.length);
+    const feed = await kept('feed');
+    expect(feed.map((b) => b.toString())).toEqual(['x'.repeat(5), 'x'.repeat(300), 'k', 'short text']);
+    for (const b of feed) expect(b.buffer).not.toBe(block.buffer);
+    expect(new Set(feed.map((b) => b.buffer)).size).toBe(1);
+  });
+
+  it('holds at most two 64 KiB blocks per delete-topic partition beyond the bytes it retains', async () => {
+    const retention = 100_000;
+    const bus = createMemoryBus({ retentionBytes: retention });
+    onTestFinished(() => bus.close());
+    await bus.ensureTopics([{ topic: 'feed', partitions: 2 }]);
+    const producer = await bus.producer();
+    // 5 MB through 2 partitions, in records of 300 to 1,300 bytes, and a few above the block's per-record limit.
+    for (let i = 0; i < 4_000; i++) {
+      const size = i % 500 === 0 ? 20_000 : 300 + (i % 1000);
+      await producer.send([{ topic: 'feed', messages: [{ key: `k${i}`, value: String(i % 10).repeat(size) }] }]);
+    }
+    for (const partition of [0, 1]) {
+      const blocks = new Set<ArrayBufferLike>();
+      let records = 0;
+      await bus.readToEnd('feed', (m) => {
+        records++;
+        expect(m.value!.toString()).toBe(String(Number(m.key!.toString().slice(1)) % 10).repeat(m.value!.length));
+        blocks.add(m.key!.buffer);
+        blocks.add(m.value!.buffer);
+      }, [partition]);
+      expect(records).toBeGreaterThan(0);
+      const held = [...blocks].reduce((n, b) => n + b.byteLength, 0);
+      expect(held).toBeLessThanOrEqual(retention + 2 * 64 * 1024);
     }
   });
 

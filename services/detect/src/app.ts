@@ -26,6 +26,8 @@ export interface DetectDeps {
   groups?: { explode?: string; score?: string };
   /** Topic names, default those of @tocsin/core TOPICS. */
   topics?: Partial<DetectTopics>;
+  /** Write per-key state to detect.state.v1 (default true); see ScoreStageDeps.changelog. */
+  stateChangelog?: boolean;
 }
 
 export interface DetectStats {
@@ -65,6 +67,7 @@ export function buildDetect(deps: DetectDeps): Detect {
     source: deps.instance ?? `detect/${hostname()}`,
     groupId: deps.groups?.score,
     topics,
+    ...(deps.stateChangelog === false ? { changelog: false } : {}),
     onSignals(signals) {
       recent.push(...signals);
       if (recent.length > recentLimit) recent.splice(0, recent.length - recentLimit);

@@ -44,8 +44,8 @@ async function newBus(incidentPartitions = 1): Promise<Bus> {
   return bus;
 }
 
-function start(bus: Bus): Detect {
-  const detect = buildDetect({ bus, config: plan, logger: silentLogger(), partitions: 3, clock: () => Date.parse('2025-06-01T00:00:00Z') });
+function start(bus: Bus, options: { stateChangelog?: boolean } = {}): Detect {
+  const detect = buildDetect({ bus, config: plan, logger: silentLogger(), partitions: 3, clock: () => Date.parse('2025-06-01T00:00:00Z'), ...options });
   onTestFinished(() => detect.stop());
   return detect;
 }
@@ -89,6 +89,18 @@ describe('detect service on the in-process bus', () => {
     expect(ids.some((id) => id.startsWith('ears-c1|country|NL|'))).toBe(true);
     expect(detect.recentSignals(100).map((s) => s.id).sort()).toEqual(ids);
     expect(signals.every((s) => s.config_version === 'test-1')).toBe(true);
+  });
+
+  it('without a state changelog (npm start) gives the same signals and writes nothing to detect.state.v1', async () => {
+    const bus = await newBus();
+    const events = scenario();
+    const detect = start(bus, { stateChangelog: false });
+    await detect.start();
+    await publish(bus, events);
+    await settled(bus, [detect]);
+    expect((await readSignals(bus)).map((s) => s.id).sort()).toEqual(expectedIds(events));
+    const stateRecords = [...(await bus.endOffsets(TOPICS.detectState.name)).values()].reduce((a, b) => a + Number(b), 0);
+    expect(stateRecords).toBe(0);
   });
 
   it('waits for a lagging incidents partition instead of making its records late', async () => {

@@ -37,6 +37,14 @@ export interface ScoreStageDeps {
   maxBatchSize?: number;
   groupId?: string;
   topics?: DetectTopics;
+  /**
+   * Write the snapshot of every changed key to detect.state.v1 (default true). Off only where
+   * nothing can restore from it: the embedded pipeline, whose in-process bus ends with the
+   * process (there the changelog was the largest topic and a fifth of the CPU). Without it, a
+   * failed batch is retried against the in-memory state, whose per-key offsets skip what it
+   * already counted, instead of against the last written snapshots.
+   */
+  changelog?: boolean;
 }
 
 export interface ScoreStageStats {
@@ -80,6 +88,7 @@ export interface ScoreStage {
 export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
   const log = deps.logger.child({ stage: 'score' });
   const topics = deps.topics ?? DEFAULT_DETECT_TOPICS;
+  const changelog = deps.changelog ?? true;
   const scorers = new Map<number, PartitionScorer>();
   const totals = { observations: 0, watermarks: 0, applied: 0, invalid: 0, signals: 0, restoredKeys: 0 };
   // Stats of partitions this member no longer owns, so counters never go backwards.
@@ -100,7 +109,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
         fallbackWarnings.warn(detectorId, (suppressed) =>
           log.warn({ detector: detectorId, key: topicKey, note, suppressed }, 'DETECTOR_FALLBACK: degenerate in-control model; the detector used its stated fallback rule'),
         ),
-      true,
+      changelog,
     );
 
   async function restore(partitions: PartitionRef[]): Promise<void> {
@@ -164,8 +173,9 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
       await score(batch);
     } catch (error) {
       // The in-memory state already holds this batch; forget it so the retried batch
-      // is scored against the last state that was actually written.
-      scorers.delete(batch.partition);
+      // is scored against the last state that was actually written (without a changelog
+      // there is none: the retry skips, by offset, what the state already counted).
+      if (changelog) scorers.delete(batch.partition);
       log.warn({ err: error, partition: batch.partition }, 'score batch failed; state will be restored and the batch retried');
       throw error;
     }
@@ -233,7 +243,7 @@ export function createScoreStage(deps: ScoreStageDeps): ScoreStage {
         messages: signals.map((sig) => ({ key: `${sig.detector.id}|${sig.dimension.type}|${sig.dimension.key}`, value: encodeEvent(sig) })),
       });
     }
-    if (dirty.length > 0) {
+    if (dirty.length > 0 && changelog) {
       batches.push({
         topic: topics.state,
         messages: changelogMessages(s, dirty, (k) => dimensionTopicKey(k.dimType, k.dimKey), batch.partition),
