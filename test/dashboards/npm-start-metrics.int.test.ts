@@ -28,8 +28,8 @@ describe('npm start with INFLUX_URL', () => {
     onTestFinished(async () => {
       await influxql(url, `DROP DATABASE "${database}"`);
     });
-    // 90 simulated days at most 20 per second: a year back, so detectors have history to alarm on.
-    const tocsin = startTocsin(['start', '--port', '0', '--speed', '20', '--days', '90'], {
+    // 180 simulated days at most 20 per second: enough weeks for weekly route-edge buckets to be scored.
+    const tocsin = startTocsin(['start', '--port', '0', '--speed', '20', '--days', '180'], {
       INFLUX_URL: url, INFLUX_API: 'v1', INFLUX_BUCKET: database, TOCSIN_VAR_DIR: mkdtempSync(join(tmpdir(), 'tocsin-npm-start-')), LOG_LEVEL: 'warn',
     });
 

@@ -38,7 +38,8 @@ export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;
   /** Loopback webhook endpoints ("127.0.0.1:port") allowed beside the demo receiver: the soak benchmark's receiver. */
   allowWebhookEndpoints?: string[];
-  /** Notification pacing of the demo's alerting (wall-clock ms); the soak scales it to its speed. */
+  /** Notification pacing of the demo's alerting (wall-clock ms). Default: 2 simulated days before an
+   * alert's first notification and 10 between changes, i.e. 2 s and 10 s at one day per second. */
   notificationPacing?: { groupWaitMs: number; groupIntervalMs: number };
   /** A user's file replayed instead of the simulated feed (seed, days and ratePerDay then unused). */
   input?: InputFeed;
@@ -157,7 +158,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     overrides: {
       operatorKeyBase64: secrets.secretsKey.toString('base64'),
       ...(options.allowWebhookEndpoints ? { delivery: { ssrf: { allowEndpoints: options.allowWebhookEndpoints } } } : {}),
-      ...(options.notificationPacing ? { lifecycle: options.notificationPacing } : {}),
+      lifecycle: options.notificationPacing ?? notificationPacingFor(options.speed),
     },
     ...(influx ? { influx } : {}),
   }));
@@ -238,4 +239,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       guard.uninstall();
     },
   };
+}
+
+/**
+ * The demo's notification pacing in simulated time: at a high speed a wall-clock wait
+ * would outlast whole alerts (at 20 days/s, 2 s is 40 days) and nothing would be sent.
+ * As fast as possible, the simulated day has no fixed length: the one-day-per-second pacing.
+ */
+export function notificationPacingFor(speed: number | 'max'): { groupWaitMs: number; groupIntervalMs: number } {
+  const daysPerSecond = speed === 'max' || !(speed > 0) ? 1 : speed;
+  return { groupWaitMs: 2_000 / daysPerSecond, groupIntervalMs: 10_000 / daysPerSecond };
 }

@@ -84,11 +84,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   const pipeline = await startEmbedded({
     port: 0, host: '127.0.0.1', seed: options.seed ?? 42, speed, days, varDir, version: VERSION, logger, env: { ...process.env },
     allowWebhookEndpoints: [new URL(everything.url).host],
-    // The demo waits 2 s before an alert's first notification and 10 s between changes: wall
-    // time, 2 and 10 simulated days at npm start's 1 day/s. At the soak's pace the same wall
-    // seconds are weeks, and an episode that opened and resolved within them was never sent.
-    // Scaled to the speed, the pacing is npm start's in simulated time.
-    notificationPacing: { groupWaitMs: 2_000 / speed, groupIntervalMs: 10_000 / speed },
+    // Notification pacing follows the speed (2 and 10 simulated days, see notificationPacingFor).
   });
   const { bus, scenario, ingest, alerts, feed, simulatedNow } = pipeline.internals;
   if (!scenario) throw new Error('the soak runs the simulated feed, not an input file');
