@@ -1,13 +1,12 @@
 // Chromium for the page tests: Debian's binary through playwright-core, a
 // fresh profile per test, every script error or CSP violation collected, and
 // screenshots written under test-output/<test file>/ (git-ignored).
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { onTestFinished } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 
-export const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
+export { CHROMIUM } from '../helpers/chromium';
 
 export interface PageUnderTest {
   page: Page;
@@ -21,12 +20,7 @@ export interface PageUnderTest {
 export async function openPage(testFile: string): Promise<PageUnderTest> {
   const outDir = resolve(import.meta.dirname, '../../test-output', basename(testFile).replace(/\.ts$/, ''));
   mkdirSync(outDir, { recursive: true });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tocsin-chromium-')), {
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox'],
-    viewport: { width: 1400, height: 900 },
-  });
-  onTestFinished(() => context.close());
+  const context = await launchChromium();
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

@@ -4,7 +4,8 @@
 // detectors:tune is told it needs the scope. Any CSP violation or script error fails it.
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, encodeEvent, silentLogger } from '@tocsin/core';
 import { buildPlan } from '@tocsin/detect';
@@ -17,7 +18,6 @@ import { loadRegions } from '../../services/alert/src/regions';
 import { DetectorTuning } from '../../services/alert/src/tuning/tuning';
 import { days, floorConfig } from './fixtures';
 
-const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 
 describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: detector tuning', () => {
   it('edits, dry-runs and applies a configuration with a reason, and shows the history', async () => {
@@ -39,8 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: detector tuning', () =>
     const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
     await expect.poll(() => tuning.recent.stats().incidents, { timeout: 10_000 }).toBeGreaterThan(0);
 
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    onTestFinished(() => browser.close());
+    const browser = await launchChromium();
     const problems: string[] = [];
     const open = async (key: string): Promise<Page> => {
       const page = await browser.newPage();

@@ -5,13 +5,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../../test/helpers/chromium';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runBacktestCommand } from '../src/backtest-command';
 import { memoryIo } from './io';
 import { SPANISH_MAPPING, spanishCsv } from './spanish-export';
 
-const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const DOCS_PICTURE = resolve(import.meta.dirname, '../../../docs/backtest-report.png');
 
 describe('backtest report in Chromium', () => {
@@ -24,10 +23,7 @@ describe('backtest report in Chromium', () => {
     const { io, err } = memoryIo();
     expect(await runBacktestCommand(['--input', join(dir, 'incidentes.csv'), '--mapping', join(dir, 'udyco-mapping.json'), '--out', out, '--quiet'], io, {}), err()).toBe(0);
 
-    const profile = mkdtempSync(join(tmpdir(), 'tocsin-chromium-'));
-    onTestFinished(() => rmSync(profile, { recursive: true, force: true }));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ['--no-sandbox'], viewport: { width: 1100, height: 1500 }, offline: true });
-    onTestFinished(() => context.close());
+    const context = await launchChromium({ viewport: { width: 1100, height: 1500 }, offline: true });
     const refused: string[] = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();

@@ -7,12 +7,11 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../../test/helpers/chromium';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@tocsin/core';
 import { startEmbedded } from '../src/embedded';
 
-const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const OUT = resolve(import.meta.dirname, '../../../test-output/desk-page-pipeline.int.test');
 
 describe.skipIf(!existsSync(CHROMIUM))('watch desk on the embedded pipeline', () => {
@@ -23,8 +22,7 @@ describe.skipIf(!existsSync(CHROMIUM))('watch desk on the embedded pipeline', ()
     });
     onTestFinished(() => pipeline.stop());
     const admin = pipeline.apiKeys[0]!.key;
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tocsin-chromium-')), { executablePath: CHROMIUM, args: ['--no-sandbox'], viewport: { width: 1400, height: 900 } });
-    onTestFinished(() => context.close());
+    const context = await launchChromium();
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));

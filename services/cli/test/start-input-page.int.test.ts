@@ -8,11 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../../test/helpers/chromium';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeSurgeFiles } from './helpers/surge-file';
 
-const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const root = resolve(import.meta.dirname, '../../..');
 
 interface AlertEntry {
@@ -60,8 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))('tocsin start --input: the file\'s alerts
     const ended = JSON.parse(stderr.split('\n').find((l) => l.includes('input file ended'))!) as Record<string, unknown>;
     expect(ended).toMatchObject({ sent: files.good + files.bad, accepted: files.good, rejected: { schema_violation: 1, unknown_country: 1 } });
 
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    onTestFinished(() => browser.close());
+    const browser = await launchChromium();
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

@@ -13,7 +13,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../../test/helpers/chromium';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryBus, encodeEvent, silentLogger, TOPICS, type AlertSeries, type Incident, type IncidentEvent, type RouteMap } from '@tocsin/core';
 import { buildDetect, loadPlan } from '@tocsin/detect';
@@ -21,7 +22,6 @@ import { alertApiRoutes, alertConfig, buildAlert } from '@tocsin/alert';
 import { pageRoutes, signalRoutes } from '@tocsin/desk';
 import { buildApiServer, createApiKey, createApiKeyStore, healthRoutes } from '@tocsin/http';
 
-const CHROMIUM = process.env['TOCSIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = process.env['TOCSIN_SCREENSHOT_DIR'] ?? resolve(import.meta.dirname, '../../../.cache/screenshots');
 const WAIT_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -122,9 +122,8 @@ describe.skipIf(!existsSync(CHROMIUM))('watch-desk page: alert detail and routes
       return undefined;
     });
 
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const browser = await launchChromium({ viewport: { width: 1280, height: 1100 } });
+    const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (m) => {
