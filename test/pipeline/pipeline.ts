@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, createLogger, loadTaxonomy, partnerTopic, silentLogger, type Bus, type DetectorConfig, type PartnerConfig, type Signal } from '@tocsin/core';
 import { buildDetect, type Detect, type DetectTopics } from '@tocsin/detect';
 import { buildIngest, ingestConfig, type Ingest } from '@tocsin/ingest';
+import { Rng } from '@tocsin/simulator';
 
 /** 2026-11-28T12:00:00Z: "now" for every run (ingest refuses incidents in the future). */
 export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -89,18 +90,6 @@ export function scenario(): PartnerRecord[] {
   return out;
 }
 
-/** A small deterministic generator (mulberry32), so an arrival order is a function of its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Arrival order within the allowed lateness: each record arrives at its day plus a random
  * delay of at most `LATENESS_DAYS` days, so no record comes after one more than the lateness
@@ -108,9 +97,10 @@ function random(seed: number): () => number {
  */
 export function arrivalOrder(records: readonly PartnerRecord[], seed: number): PartnerRecord[] {
   if (seed === 0) return [...records];
-  const next = random(seed);
+  // The simulator's seeded generator: an arrival order is a function of its seed.
+  const rng = new Rng(seed, 'arrival');
   return records
-    .map((r, i) => ({ r, i, at: r.day + next() * LATENESS_DAYS }))
+    .map((r, i) => ({ r, i, at: r.day + rng.float() * LATENESS_DAYS }))
     .sort((a, b) => a.at - b.at || a.i - b.i)
     .map((x) => x.r);
 }
