@@ -16,9 +16,11 @@ describe('alerts from the default configuration', () => {
     const run = backtest(scenario.incidents(), loadPlan(), { clock: () => 0 });
     const replayed = replayAlerts(run.signals, DEFAULT_LIFECYCLE);
     const load = alertLoad(replayed.revisions, Date.parse('2025-01-01T00:00:00Z'), days, DEFAULT_LIFECYCLE.resolveAfterBuckets);
-    // Issue 7: at most 15 alerts opened per simulated week (median), none flapping.
+    // Issue 7: at most 15 alerts opened per simulated week (median), none flapping: none opened again
+    // within N buckets of resolving, and none changing state 4 times within 12 buckets.
     expect(load.perWeekMedian).toBeLessThanOrEqual(15);
     expect(load.flaps).toBe(0);
+    expect(load.markedFlapping).toBe(0);
     const trends = scenario.groundTruth as unknown as EmergenceTrendTruth[];
     const strongSurges = trends.filter((t) => t.kind === 'method-surge' && t.multiplier !== null && t.multiplier >= 3).map((t) => t.id);
     expect(strongSurges.length).toBeGreaterThanOrEqual(10);

@@ -17,5 +17,13 @@ describe('alert configuration from the environment', () => {
     expect(() => alertConfigFromEnv({})).toThrow(/ALERT_OPERATOR_KEY/);
     expect(() => alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, ALERT_RETRY_BASE_MS: 'soon' })).toThrow(/ALERT_RETRY_BASE_MS/);
     expect(() => alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, ALERT_RETRY_HORIZON_MS: '-5' })).toThrow(/retryHorizonMs/);
+    expect(() => alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, ALERT_MAX_RESOLVE_AFTER_BUCKETS: '2.5' })).toThrow(/maxResolveAfterBuckets must be a whole number/);
+    expect(() => alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, ALERT_MAX_RESOLVE_AFTER_BUCKETS: '2' })).toThrow(/maxResolveAfterBuckets \(2\) must be >= lifecycle.resolveAfterBuckets \(3\)/);
+  });
+
+  it('reads the lifecycle buckets, damping included', () => {
+    const c = alertConfigFromEnv({ ALERT_OPERATOR_KEY: key, ALERT_RESOLVE_AFTER_BUCKETS: '2', ALERT_MAX_RESOLVE_AFTER_BUCKETS: '2', ALERT_COOLDOWN_BUCKETS: '1' });
+    expect(c.lifecycle).toMatchObject({ resolveAfterBuckets: 2, maxResolveAfterBuckets: 2, cooldownBuckets: 1 });
+    expect(alertConfigFromEnv({ ALERT_OPERATOR_KEY: key }).lifecycle).toMatchObject({ resolveAfterBuckets: 3, maxResolveAfterBuckets: 8, cooldownBuckets: 3 });
   });
 });

@@ -22,7 +22,7 @@ const BENCHES: Record<string, { what: string; load: () => Promise<BenchFn> }> = 
       const lifecycle = DEFAULT_LIFECYCLE;
       // The signals go through the alert service's own lifecycle, so the alert counts are the service's.
       const alerting = {
-        describe: `resolve after ${lifecycle.resolveAfterBuckets} quiet buckets, cool-down ${lifecycle.cooldownBuckets}`,
+        describe: `resolve after ${lifecycle.resolveAfterBuckets} quiet buckets (damped up to ${lifecycle.maxResolveAfterBuckets}), cool-down ${lifecycle.cooldownBuckets}`,
         flapBuckets: lifecycle.resolveAfterBuckets,
         replay: (signals: Parameters<typeof replayAlerts>[0]) => replayAlerts(signals, lifecycle),
       };

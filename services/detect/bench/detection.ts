@@ -225,7 +225,7 @@ export function runDetectionBench(options: DetectionBenchOptions = {}): Detectio
     const load = alertLoad(replayed.revisions, Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`), options.days ?? 760, options.alerting.flapBuckets);
     const scores = scoreAlertsOnTruth(replayed.revisions, trends as EmergenceTrendTruth[]);
     result.alerts = { load, trends: scores, heldInCooldown: replayed.heldInCooldown };
-    print(`alerts (${options.alerting.describe}): ${run.signals.length} signals -> ${load.alerts} alerts, ${load.episodes} episodes opened, ${load.revisions} revisions; opened per simulated week median ${load.perWeekMedian}, p95 ${load.perWeekP95}; flaps (reopened < ${options.alerting.flapBuckets} buckets after resolving) ${load.flaps}; reopenings held in cool-down ${replayed.heldInCooldown}`);
+    print(`alerts (${options.alerting.describe}): ${run.signals.length} signals -> ${load.alerts} alerts, ${load.episodes} episodes opened, ${load.revisions} revisions; opened per simulated week median ${load.perWeekMedian}, p95 ${load.perWeekP95}; flaps (reopened < ${options.alerting.flapBuckets} buckets after resolving) ${load.flaps}, marked flapping by the engine ${load.markedFlapping}; reopenings held in cool-down ${replayed.heldInCooldown}`);
     print('trend                                    | kind               | first alert | bound  | via');
     for (const t of scores) {
       print(`${t.trend.padEnd(40)} | ${t.kind.padEnd(18)} | ${(t.delayDays === null ? 'none' : `${t.delayDays.toFixed(0)} d`).padStart(11)} | ${`${t.boundDays.toFixed(0)} d`.padStart(6)} | ${t.inTime ? '' : 'LATE/MISSED '}${t.via ?? ''}`);

@@ -9,7 +9,10 @@
 // Time: opening and resolving follow event (bucket) time, with hysteresis. An
 // episode lasts while its signals come no more than `resolveAfterBuckets` quiet
 // buckets apart; it resolves at the end of that quiet span, and a resolved alert
-// does not reopen during `cooldownBuckets` after it. Whether an episode goes on
+// does not reopen during `cooldownBuckets` after it. Damping: an episode that
+// began with a quick reopening (within `flapWindowBuckets` of the last resolution)
+// needs twice the quiet span of the one before it, up to `maxResolveAfterBuckets`,
+// so a dimension whose alarms come and go stays one episode. Whether an episode goes on
 // depends only on the buckets of its signals, never on when batches arrived.
 // Notification pacing (group wait, group interval, repeat interval) is about
 // people and stays on the wall clock. No clocks or I/O here: `now` (wall) and
@@ -47,9 +50,39 @@ export function bucketLengthMs(alert: Pick<Alert, 'bucket'>): number {
   return Math.max(1, Date.parse(alert.bucket.end) - Date.parse(alert.bucket.start));
 }
 
-/** Event time at which an open alert's quiet span ends: its newest signal's bucket end + N buckets. */
+/**
+ * How many quick reopenings in a row led to the current episode: each came within
+ * `flapWindowBuckets` of the previous episode's resolution. Read from the alert's
+ * transitions (opened, resolved, opened, ... in event time; the newest is the
+ * current episode's opening while it is open).
+ */
+export function quickReopenings(alert: Pick<Alert, 'status' | 'flapping' | 'bucket'>, cfg: LifecycleConfig): number {
+  const t = alert.flapping.transitions.map((x) => Date.parse(x));
+  const window = cfg.flapWindowBuckets * bucketLengthMs(alert);
+  // The newest opening: the last transition of an open alert, the one before the last of a resolved one.
+  let open = alert.status === 'open' ? t.length - 1 : t.length - 2;
+  let chain = 0;
+  while (open >= 1 && t[open]! - t[open - 1]! <= window) {
+    chain++;
+    open -= 2;
+  }
+  return chain;
+}
+
+/**
+ * Quiet buckets that end the current episode: `resolveAfterBuckets`, doubled for each
+ * quick reopening in a row before it, at most `maxResolveAfterBuckets` (damping, as
+ * BGP route-flap damping does: a dimension whose alarms come and go stays one open
+ * episode instead of opening and resolving again and again).
+ */
+export function quietBucketsOf(alert: Pick<Alert, 'status' | 'flapping' | 'bucket'>, cfg: LifecycleConfig): number {
+  const damped = cfg.resolveAfterBuckets * 2 ** Math.min(quickReopenings(alert, cfg), 10);
+  return Math.max(cfg.resolveAfterBuckets, Math.min(damped, cfg.maxResolveAfterBuckets));
+}
+
+/** Event time at which an open alert's quiet span ends: its newest signal's bucket end + its quiet buckets. */
 export function quietSpanEnd(alert: Alert, cfg: LifecycleConfig): number {
-  return Date.parse(alert.last_signal.bucket_end) + cfg.resolveAfterBuckets * bucketLengthMs(alert);
+  return Date.parse(alert.last_signal.bucket_end) + quietBucketsOf(alert, cfg) * bucketLengthMs(alert);
 }
 
 /** Event time before which a resolved alert does not reopen. */
@@ -211,8 +244,12 @@ function recordOnly(previous: Alert, signal: Signal, ctx: SignalContext, listDet
   return { alert, revised: false, reason: null };
 }
 
-/** Adds a signal to the open episode; a revision only when the severity rises, a country joins or a detector joins. */
-function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig): ApplyResult {
+/**
+ * Adds a signal to the open episode; a revision only when the severity rises, a country
+ * joins, a detector joins, or the episode's alarms resume after a quiet span that only
+ * damping kept open (`resumed`: subscribers hear that it is active again).
+ */
+function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cfg: LifecycleConfig, resumed = false): ApplyResult {
   const now = ctx.now;
   const evidence = mergeEvidence(previous.evidence, signal.evidence);
   const countries = union(previous.countries, signal.countries);
@@ -237,7 +274,7 @@ function continueEpisode(previous: Alert, signal: Signal, ctx: SignalContext, cf
   const series = mergeSeries(previous.series, signal, takeSignal);
   if (series) alert.series = series;
   const reason: AlertRevision['reason'] | null =
-    severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : null;
+    severityRank(alert.severity) > severityRank(previous.severity) ? 'severity' : countries.length !== previous.countries.length ? 'scope' : joined ? 'detectors' : resumed ? 'resumed' : null;
   if (reason === null) return { alert, revised: false, reason: null };
   alert.revision = previous.revision + 1;
   alert.history = [...previous.history, revisionEntry(alert, now, Date.parse(signal.bucket.start), reason)].slice(-MAX_HISTORY);
@@ -271,7 +308,9 @@ export function applySignal(previous: Alert | undefined, signal: Signal, ctx: Si
     const result = continueEpisode(previous, signal, ctx, cfg);
     return { ...result, alert: { ...result.alert, event_time: { ...result.alert.event_time, opened: iso(bucketStart) } } };
   }
-  return continueEpisode(previous, signal, ctx, cfg);
+  // Quiet for N buckets or more: undamped, the episode would have ended; damping kept it open.
+  const resumed = bucketStart >= Date.parse(previous.last_signal.bucket_end) + cfg.resolveAfterBuckets * bucketLengthMs(previous);
+  return continueEpisode(previous, signal, ctx, cfg, resumed);
 }
 
 export function isFlapping(transitions: readonly string[], eventNow: number, bucketMs: number, cfg: LifecycleConfig): boolean {

@@ -20,6 +20,8 @@ export interface ReplayRevision {
   detectors: string[];
   countries: string[];
   terms: string[];
+  /** The engine's flap rule held the alert's notifications at this revision. */
+  flapping: boolean;
 }
 
 export interface ReplayResult {
@@ -55,7 +57,7 @@ export function replayAlerts(signals: Iterable<Signal>, lifecycle: LifecycleConf
       if (h.revision <= (previous?.revision ?? 0)) continue;
       revisions.push({
         alert_id: a.id, reason: h.reason, event_time: Date.parse(h.event_time ?? a.updated_at), episode: a.episode, kind: a.detector.kind,
-        granularity: a.bucket.granularity, dimension: a.dimension, detectors: a.detectors.map((d) => d.id), countries: [...h.countries], terms: a.terms ?? [],
+        granularity: a.bucket.granularity, dimension: a.dimension, detectors: a.detectors.map((d) => d.id), countries: [...h.countries], terms: a.terms ?? [], flapping: a.flapping.active,
       });
     }
   };

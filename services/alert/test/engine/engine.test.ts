@@ -80,10 +80,14 @@ describe('AlertEngine', () => {
     await eventually(() => app.engine.stats().signals_applied === 2, 'second signal');
     await new Promise((r) => setTimeout(r, 1_100)); // a full scan of the engine's timer
     expect(app.engine.get(alert.id).status).toBe('open');
-    // Days 3 and 4 quiet (N = 2): a signal of day 5 elsewhere closes the quiet span.
+    // Days 3, 4 and 5 quiet (N = 3, the default): a signal of day 6 elsewhere closes the quiet span.
     await publish(bus, makeSignal({ day: '2026-11-05', ...other }));
+    await eventually(() => app.engine.stats().signals_applied === 3, 'third signal');
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(app.engine.get(alert.id).status).toBe('open');
+    await publish(bus, makeSignal({ day: '2026-11-06', ...other }));
     await eventually(() => app.engine.get(alert.id).status === 'resolved', 'resolved in event time');
-    expect(app.engine.get(alert.id).event_time).toEqual({ opened: '2026-11-02T00:00:00.000Z', resolved: '2026-11-05T00:00:00.000Z' });
+    expect(app.engine.get(alert.id).event_time).toEqual({ opened: '2026-11-02T00:00:00.000Z', resolved: '2026-11-06T00:00:00.000Z' });
   });
 
   it('restores alerts, desk state and silences after a restart', async () => {

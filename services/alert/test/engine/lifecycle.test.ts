@@ -3,11 +3,11 @@ import { compileValidator } from '@tocsin/core';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleConfig } from '../../src/config';
 import { AlertBook } from '../../src/engine/book';
-import { applySignal, planNotification, resolveIfQuiet, upgradeLegacyAlert } from '../../src/engine/lifecycle';
+import { applySignal, planNotification, quietBucketsOf, resolveIfQuiet, upgradeLegacyAlert } from '../../src/engine/lifecycle';
 import { alertIdFor } from '../../src/ids';
 import { evidence, makeSignal } from '../helpers/signals';
 
-const cfg: LifecycleConfig = { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 3_600_000, resolveAfterBuckets: 2, cooldownBuckets: 2, flapThreshold: 4, flapWindowBuckets: 30 };
+const cfg: LifecycleConfig = { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 3_600_000, resolveAfterBuckets: 2, maxResolveAfterBuckets: 2, cooldownBuckets: 2, flapThreshold: 4, flapWindowBuckets: 30 };
 const T0 = Date.parse('2026-11-21T08:00:00Z');
 const DAY = 86_400_000;
 const validAlert = compileValidator<Alert>('alert.v1');
@@ -169,6 +169,52 @@ describe('alert lifecycle in event time', () => {
     expect(reopened.alert.event_time.resolved).toBeUndefined();
   });
 
+  it('damps a dimension whose alarms come and go: each quick reopening doubles the quiet span, up to the maximum', () => {
+    const damped: LifecycleConfig = { ...cfg, resolveAfterBuckets: 2, maxResolveAfterBuckets: 8, cooldownBuckets: 2, flapWindowBuckets: 30 };
+    const at = (n: number) => Date.parse(`${day(n)}T00:00:00Z`);
+    let a = applySignal(undefined, makeSignal({ day: day(0) }), ctx(T0), damped).alert;
+    const episodes: Array<[number, number, string | undefined]> = [];
+    // Each signal comes on the first bucket after the cool-down; its episode's quiet span is then
+    // 2, 4, 8 and 8 (the maximum) buckets.
+    for (const next of [5, 12, 23, 34]) {
+      expect(resolveIfQuiet(a, T0, at(next - damped.cooldownBuckets) - 1, damped)).toBeNull();
+      a = resolveIfQuiet(a, T0, at(next - damped.cooldownBuckets), damped)!;
+      episodes.push([a.episode, quietBucketsOf(a, damped), a.event_time.resolved]);
+      a = applySignal(a, makeSignal({ day: day(next) }), ctx(T0), damped).alert;
+      expect(a).toMatchObject({ status: 'open', episode: episodes.length + 1 });
+    }
+    expect(episodes).toEqual([
+      [1, 2, `${day(3)}T00:00:00.000Z`],
+      [2, 4, `${day(10)}T00:00:00.000Z`],
+      [3, 8, `${day(21)}T00:00:00.000Z`],
+      [4, 8, `${day(32)}T00:00:00.000Z`],
+    ]);
+    // After a resolution longer ago than the flap window, the span starts again from N.
+    a = resolveIfQuiet(a, T0, at(43), damped)!;
+    expect(a.event_time.resolved).toBe(`${day(43)}T00:00:00.000Z`);
+    a = applySignal(a, makeSignal({ day: day(43 + 31) }), ctx(T0), damped).alert;
+    expect(quietBucketsOf(a, damped)).toBe(2);
+    expect(resolveIfQuiet(a, T0, at(43 + 31 + 3), damped)?.event_time.resolved).toBe(`${day(77)}T00:00:00.000Z`);
+  });
+
+  it('tells subscribers when the alarms of a damped episode resume after N quiet buckets', () => {
+    const damped: LifecycleConfig = { ...cfg, resolveAfterBuckets: 2, maxResolveAfterBuckets: 8, cooldownBuckets: 2, flapWindowBuckets: 30 };
+    let a = applySignal(undefined, makeSignal({ day: day(0) }), ctx(T0), damped).alert;
+    a = resolveIfQuiet(a, T0, Date.parse(`${day(3)}T00:00:00Z`), damped)!;
+    a = applySignal(a, makeSignal({ day: day(5) }), ctx(T0), damped).alert; // a quick reopening: 4 quiet buckets now
+    const told = planNotification(a, T0 + 60_000, Date.parse(`${day(6)}T00:00:00Z`), null, damped);
+    expect(told.send?.type).toBe('alert.opened');
+    a = told.alert;
+    // One quiet bucket (day 6): the same episode goes on, nothing to tell.
+    const next = applySignal(a, makeSignal({ day: day(7) }), ctx(T0), damped);
+    expect(next).toMatchObject({ revised: false, reason: null });
+    // Days 8 and 9 quiet (N = 2), day 10 alarms: undamped it would have resolved; it is resumed instead.
+    const resumed = applySignal(next.alert, makeSignal({ day: day(10) }), ctx(T0), damped);
+    expect(resumed).toMatchObject({ revised: true, reason: 'resumed', alert: { status: 'open', episode: 2 } });
+    expect(valid(resumed.alert).history.at(-1)).toMatchObject({ reason: 'resumed', event_time: `${day(10)}T00:00:00.000Z` });
+    expect(planNotification(resumed.alert, T0 + 60_000 + cfg.groupIntervalMs, Date.parse(`${day(11)}T00:00:00Z`), null, damped).send?.type).toBe('alert.updated');
+  });
+
   it('ends an episode by the buckets of its signals, not by how they were batched', () => {
     const key = { dimensionKey: 'DE>PL|land', attributes: { origin: 'DE' as const, destination: 'PL' as const, modality: 'land' } };
     const feed = [
@@ -259,7 +305,7 @@ describe('notification grouping (group wait, group interval, repeat interval)', 
   });
 
   it('suppresses an alert that flaps between open and resolved (in event time), and speaks again when it settles', () => {
-    const quick: LifecycleConfig = { ...cfg, resolveAfterBuckets: 1, cooldownBuckets: 0, flapThreshold: 4, flapWindowBuckets: 10 };
+    const quick: LifecycleConfig = { ...cfg, resolveAfterBuckets: 1, maxResolveAfterBuckets: 1, cooldownBuckets: 0, flapThreshold: 4, flapWindowBuckets: 10 };
     let a = applySignal(undefined, makeSignal({ day: day(0) }), ctx(T0), quick).alert;
     a = planNotification(a, T0 + 30_000, Date.parse(a.bucket.end), null, quick).alert;
     let t = T0;

@@ -881,7 +881,10 @@ export interface AlertRevision {
    * RFC 3339 date-time; Tocsin always writes UTC with a Z suffix.
    */
   event_time?: string;
-  reason: 'opened' | 'reopened' | 'severity' | 'scope' | 'detectors' | 'resolved';
+  /**
+   * resumed: a signal after at least resolveAfterBuckets quiet buckets, within the quiet span that damping lengthened (docs/alerts.md, Damping): the alert stayed open and its alarms came back.
+   */
+  reason: 'opened' | 'reopened' | 'resumed' | 'severity' | 'scope' | 'detectors' | 'resolved';
   status: 'open' | 'resolved';
   severity: Severity;
   /**

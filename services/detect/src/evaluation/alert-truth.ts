@@ -20,6 +20,8 @@ export interface AlertRevisionLike {
   dimension: { type: string; key: string; attributes: Record<string, unknown> };
   countries: string[];
   terms: string[];
+  /** The alert engine's flap rule was holding the alert at this revision. */
+  flapping?: boolean;
 }
 
 export interface AlertTrendScore {
@@ -40,8 +42,10 @@ export interface AlertLoad {
   episodes: number;
   perWeekMedian: number;
   perWeekP95: number;
-  /** Reopened within `flapBuckets` buckets of its own granularity after resolving. */
+  /** Reopened within `flapBuckets` buckets of its own granularity after resolving (its first bucket one of them). */
   flaps: number;
+  /** Alerts the engine's own flap rule marked at some revision (state changes within its flap window). */
+  markedFlapping: number;
   revisions: number;
 }
 
@@ -87,7 +91,7 @@ function ruleFor(trend: EmergenceTrendTruth & { displaced_from?: Record<string, 
   }
 }
 
-const ANNOUNCING = new Set(['opened', 'reopened', 'severity', 'scope', 'detectors']);
+const ANNOUNCING = new Set(['opened', 'reopened', 'resumed', 'severity', 'scope', 'detectors']);
 
 /** Per trend: the first announcement of a matching alert from a week before it could be seen to a week after it ended. */
 export function scoreAlertsOnTruth(revisions: readonly AlertRevisionLike[], trends: readonly EmergenceTrendTruth[]): AlertTrendScore[] {
@@ -122,8 +126,10 @@ export function alertLoad(revisions: readonly AlertRevisionLike[], startMs: numb
   const ids = new Set<string>();
   let episodes = 0;
   let flaps = 0;
+  const marked = new Set<string>();
   for (const r of revisions) {
     ids.add(r.alert_id);
+    if (r.flapping) marked.add(r.alert_id);
     if (r.reason === 'resolved') lastResolved.set(r.alert_id, r.event_time);
     if (r.reason !== 'opened' && r.reason !== 'reopened') continue;
     episodes++;
@@ -134,5 +140,5 @@ export function alertLoad(revisions: readonly AlertRevisionLike[], startMs: numb
     if (r.reason === 'reopened' && resolved !== undefined && r.event_time - resolved < flapBuckets * bucketMs) flaps++;
   }
   const sorted = [...weeks].sort((a, b) => a - b);
-  return { alerts: ids.size, episodes, perWeekMedian: quantile(sorted, 0.5), perWeekP95: quantile(sorted, 0.95), flaps, revisions: revisions.length };
+  return { alerts: ids.size, episodes, perWeekMedian: quantile(sorted, 0.5), perWeekP95: quantile(sorted, 0.95), flaps, markedFlapping: marked.size, revisions: revisions.length };
 }

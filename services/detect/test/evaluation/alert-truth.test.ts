@@ -12,8 +12,11 @@ function rev(alert: string, reason: string, day: number, extra: Partial<AlertRev
 
 describe('alert load and alerts against ground truth', () => {
   it('counts episodes opened per simulated week and reopenings within N buckets of a resolution as flaps', () => {
-    const revisions = [rev('a', 'opened', 0), rev('a', 'resolved', 3), rev('a', 'reopened', 4), rev('b', 'opened', 1), rev('b', 'detectors', 2), rev('a', 'resolved', 8), rev('a', 'reopened', 12), rev('c', 'opened', 20)];
-    expect(alertLoad(revisions, T0, 21, 2)).toEqual({ alerts: 3, episodes: 5, perWeekMedian: 1, perWeekP95: 3, flaps: 1, revisions: 8 });
+    // a reopens 1 day after resolving (a flap with N = 2), then 4 days after (not one); the engine marked c flapping.
+    const revisions = [rev('a', 'opened', 0), rev('a', 'resolved', 3), rev('a', 'reopened', 4), rev('b', 'opened', 1), rev('b', 'detectors', 2), rev('a', 'resolved', 8), rev('a', 'reopened', 12), rev('c', 'opened', 20, { flapping: true })];
+    expect(alertLoad(revisions, T0, 21, 2)).toEqual({ alerts: 3, episodes: 5, perWeekMedian: 1, perWeekP95: 3, flaps: 1, markedFlapping: 1, revisions: 8 });
+    // The N-th bucket after the resolution is outside "within N": a reopening on day 5 after a resolution on day 3.
+    expect(alertLoad([rev('a', 'opened', 0), rev('a', 'resolved', 3), rev('a', 'reopened', 5)], T0, 7, 2).flaps).toBe(0);
   });
 
   it('finds the first announcement of a matching alert and judges it against the bound of the trend kind', () => {
