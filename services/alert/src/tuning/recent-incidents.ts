@@ -47,6 +47,21 @@ export interface RecentIncidentsStats {
 const dayOf = (iso: unknown): number => (typeof iso === 'string' ? Math.floor(Date.parse(iso) / DAY_MS) : Number.NaN);
 const isoDay = (day: number | null): string | null => (day === null ? null : new Date(day * DAY_MS).toISOString().slice(0, 10));
 
+/**
+ * A copy in memory of its own. The bus may reuse the buffer it handed us, and a plain
+ * Buffer.from() copy of a record under 4 KiB is a slice of Node's shared 8 KiB pool: kept
+ * for 60 days, each such slice pins its whole pool block, several times the window's bytes
+ * outside the heap (see copyRecordBytes in core's memory bus).
+ */
+function ownCopy(value: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(value.length);
+  value.copy(copy);
+  return copy;
+}
+
+/** What a dropped entry's slot holds until the next compaction removes the slot. */
+const DROPPED: Entry = { day: Number.NEGATIVE_INFINITY, bytes: Buffer.alloc(0) };
+
 export class RecentIncidents {
   private entries: Entry[] = [];
   private head = 0;
@@ -91,11 +106,12 @@ export class RecentIncidents {
     if (!Number.isFinite(day)) return;
     if (this.newestDay !== null && day < this.newestDay - this.limits.days) return;
     this.newestDay = Math.max(this.newestDay ?? day, day);
-    // A copy: the bus may reuse the buffer it handed us.
-    this.entries.push({ day, bytes: Buffer.from(value) });
+    this.entries.push({ day, bytes: ownCopy(value) });
     this.bytes += value.length;
     while (this.bytes > this.limits.maxBytes && this.head < this.entries.length) {
-      this.bytes -= this.entries[this.head++]!.bytes.length;
+      this.bytes -= this.entries[this.head]!.bytes.length;
+      // Released now, not at the next compaction: until then up to half the array is dropped entries.
+      this.entries[this.head++] = DROPPED;
       this.droppedForBytes++;
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) this.compact();
