@@ -57,6 +57,12 @@ export interface Scenario {
   encode(incident: Incident): EncodedRecord;
   /** Milliseconds since the epoch of the start of day `day`. */
   dayStartMs(day: number): number;
+  /**
+   * Expected incidents on a trend's key over days [fromDay, toDay] (scenario day indices,
+   * inclusive), from the intensity model (season, weekday, every trend), not from draws;
+   * `withoutTrend` leaves that trend out: what the key would have had without it.
+   */
+  expectedOnKey(trendId: string, fromDay: number, toDay: number, withoutTrend?: boolean): number;
 }
 
 export const DEFAULT_BASELINE_PER_DAY = CORRIDORS.reduce((sum, c) => sum + c.ratePerDay, 0);
@@ -390,6 +396,16 @@ export function createScenario(options: ScenarioOptions): Scenario {
       return encoder.encode(incident);
     },
     dayStartMs: (day) => startMs + day * DAY_MS,
+    expectedOnKey(trendId, fromDay, toDay, withoutTrend = false) {
+      const truth = groundTruth.find((t) => t.id === trendId);
+      if (!truth) throw new SimulatorError('unknown_trend', `no trend "${trendId}" in this scenario's ground truth`);
+      const on = streams.filter((s) => countsOn(s, truth.dimension));
+      let sum = 0;
+      for (let day = Math.max(0, fromDay); day <= Math.min(toDay, options.days - 1); day++) {
+        for (const s of on) sum += intensityOf(s, day, startMs, withoutTrend ? trendId : undefined);
+      }
+      return sum;
+    },
   };
 }
 

@@ -57,4 +57,15 @@ describe('key-level ground truth', () => {
     expect(route.key_baseline_per_day).toBe(0);
     expect(route.key_multiplier).toBeNull();
   });
+
+  it('gives the expected count on the key over any span, with and without the trend, consistent with the per-day fields', () => {
+    const plateau = END - START + 1;
+    // rampDays 1: the plateau is the whole trend, so the span's mean is the per-day field.
+    expect(scenario.expectedOnKey('surge', START, END) / plateau).toBeCloseTo(t.key_expected_per_day, 2);
+    expect(scenario.expectedOnKey('surge', START, END, true) / plateau).toBeCloseTo(t.key_baseline_per_day, 2);
+    // Before the trend, with or without it is the same; days outside the run count nothing.
+    expect(scenario.expectedOnKey('surge', 0, START - 1)).toBeCloseTo(scenario.expectedOnKey('surge', 0, START - 1, true), 10);
+    expect(scenario.expectedOnKey('surge', 290, 400)).toBeCloseTo(scenario.expectedOnKey('surge', 290, 299), 10);
+    expect(() => scenario.expectedOnKey('nope', 0, 10)).toThrow(expect.objectContaining({ code: 'unknown_trend' }));
+  });
 });

@@ -34,6 +34,8 @@ export interface BacktestOptions {
   changelog?: boolean;
   /** Called after every watermark advance, as the service does after each batch (e.g. to write the changed keys' state). */
   afterAdvance?(scorer: PartitionScorer): void;
+  /** Receives every observation as it is applied (dimension key, event day, weight): e.g. to count a key's realised series. */
+  onObservation?(dimType: string, dimKey: string, day: number, weight: number): void;
 }
 
 export interface BacktestResult {
@@ -99,6 +101,7 @@ export function backtest(incidents: Iterable<Incident | IncidentEvent>, plan: De
     for (const { topicKey, observation: o } of out) {
       // A retraction belongs to the day of the revision it retracts.
       const day = o.evidence.occurred_at === event.incident.occurred_at ? dayOfEvent : dayIndexOf(o.evidence.occurred_at);
+      options.onObservation?.(o.dim_type, o.dim_key, day, o.weight);
       scorer.apply(topicKey, { dimType: o.dim_type, dimKey: o.dim_key, attributes: o.attributes, weight: o.weight, day, evidence: o.evidence, ...(o.terms ? { terms: o.terms } : {}) }, offset++);
     }
     if (++count % advanceEvery === 0) {

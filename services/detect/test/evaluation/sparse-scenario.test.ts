@@ -8,6 +8,8 @@
 // misses 3 trends whose drawn counts show no 3x rise in their first 30 days, and even an
 // oracle that knows each key's true rate and each trend's start flags all of seed 7's
 // trends with probability below one half (docs/detectors.md, "How small a rise can be seen").
+// On the counts that happened, none of the 3 is detectable from the key's own past by a
+// test that knows the start and spends the whole false-alarm budget (realised-oracle.ts).
 import { describe, expect, it } from 'vitest';
 import { runSparseScenario, SPARSE_SCENARIO } from '../../bench/detection';
 
@@ -35,6 +37,13 @@ describe('detection on sparse series (default configuration)', () => {
     expect(any.flagged).toBeGreaterThanOrEqual(22);
     // The bound no detector passes: flagging all 16 count trends is less likely than not.
     expect(result.oracle.all).toBeLessThan(0.5);
+    // Realised counts: every missed count trend is beyond an oracle that knows its start and
+    // only the key's past (two rose 1.0x and 1.4x over their true rate; the third rose over
+    // a seasonal trough, below the 26 weeks before it).
+    const missed = result.realised.filter((r) => result.evaluation.missed.includes(r.id));
+    expect(missed.map((r) => r.id).sort()).toEqual(result.evaluation.missed.filter((id) => !id.startsWith('new-route')).sort());
+    expect(missed.filter((r) => r.detectableOnBefore)).toEqual([]);
+    expect(missed.filter((r) => r.detectable).length).toBeLessThanOrEqual(1);
     // The window scan flags more trends than any one-period detector.
     const scan = result.evaluation.rows.find((r) => r.detector === 'window-scan@week')!;
     for (const r of result.evaluation.rows) if (r.detector !== 'any' && r.detector !== 'window-scan@week') expect(scan.flagged).toBeGreaterThan(r.flagged);
