@@ -212,6 +212,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     (result): SimulationResult => {
       // The input feed logs its own end, with what ingest made of the file.
       if (!input) logger.info({ produced: result.produced }, 'simulated feed finished');
+      // Every partner has sent all it will: health says `ended` rather than, 15 minutes on, `silent`.
+      ingest.endFeeds(partners.map((p) => p.id));
       return result;
     },
     (err: unknown) => {

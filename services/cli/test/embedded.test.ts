@@ -61,4 +61,25 @@ describe('embedded pipeline (npm start)', () => {
     expect(health.components['alert']!.status).toBe('ok');
     expect(health.status).toBe('ok');
   }, 60_000);
+
+  it('says every partner feed ended once the simulated feed is over, instead of letting them fall silent', async () => {
+    const pipeline = await startEmbedded({
+      port: 0, host: '127.0.0.1', seed: 7, speed: 20, days: 4, varDir: mkdtempSync(join(tmpdir(), 'tocsin-var-')),
+      version: 'test', logger: silentLogger(), env: {},
+    });
+    onTestFinished(() => pipeline.stop());
+    await pipeline.internals.feed;
+    const { ingest, scenario } = pipeline.internals;
+    // Ended with nothing left unread: every record of the feed handled, then measured.
+    const until = Date.now() + 30_000;
+    for (;;) {
+      await ingest.measureFeeds();
+      const feeds = Object.values(ingest.health().feeds);
+      if (feeds.every((f) => f.status === 'ended')) break;
+      if (Date.now() > until) throw new Error(`feeds not ended: ${JSON.stringify(ingest.health().feeds)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(Object.keys(ingest.health().feeds).sort()).toEqual(scenario!.partners.map((p) => p.id).sort());
+    expect(ingest.health()).toMatchObject({ status: 'ok', degraded: [] });
+  }, 60_000);
 });

@@ -62,6 +62,8 @@ export interface Ingest {
   health(): IngestHealth;
   /** Measures partner lag now (health measures on a timer). */
   measureFeeds(): Promise<void>;
+  /** These partners' feeds are over (a replayed file or the demo's simulator ended): their silence is not a fault. */
+  endFeeds(partners: readonly string[]): void;
 }
 
 /** Pruning walks the whole state; once a minute is plenty for a 90-day window. */
@@ -318,5 +320,6 @@ export function buildIngest(deps: IngestDeps): Ingest {
       };
     },
     measureFeeds: () => feeds.measure(),
+    endFeeds: (ended) => feeds.end(ended),
   };
 }

@@ -24,7 +24,8 @@ export interface FeedState {
   lag: number;
   /** When ingest last handled a record of the partner (wall clock), or null. */
   last_record_at: string | null;
-  status: 'ok' | FeedProblem;
+  /** `ended`: its producer said the feed is over (see FeedHealth.end) and nothing of it waits. */
+  status: 'ok' | 'ended' | FeedProblem;
 }
 
 export class FeedHealth {
@@ -32,6 +33,7 @@ export class FeedHealth {
   private readonly positions = new Map<string, Map<number, number>>();
   private readonly lastRecordAt = new Map<string, number>();
   private readonly lag = new Map<string, number>();
+  private readonly endedFeeds = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,6 +50,16 @@ export class FeedHealth {
     if (!byPartition) this.positions.set(topic, (byPartition = new Map()));
     byPartition.set(partition, lastOffset + 1);
     this.lastRecordAt.set(partner, this.now());
+  }
+
+  /**
+   * The producer of these partners' feeds says they are over (the embedded demo's simulator
+   * or input file at its end): their silence from then on is expected, not a fault. Records
+   * still waiting are judged as before, so an ended feed can still be `stalled` or `lagging`.
+   * A real partner never says this: silence stays a problem.
+   */
+  end(partners: readonly string[]): void {
+    for (const partner of partners) this.endedFeeds.add(partner);
   }
 
   /** Measures every partner's lag against its topic's end offsets. */
@@ -91,9 +103,10 @@ export class FeedHealth {
       let status: FeedState['status'] = 'ok';
       if (lag > this.limits.maxLagRecords) status = 'lagging';
       else if (lag > 0 && quietFor > this.limits.stallAfterMs) status = 'stalled';
+      else if (this.endedFeeds.has(partner) && lag === 0) status = 'ended';
       else if (quietFor > this.limits.maxSilenceMs) status = 'silent';
       feeds[partner] = { lag, last_record_at: last === undefined ? null : new Date(last).toISOString(), status };
-      if (status !== 'ok') degraded.push({ partner, problem: status });
+      if (status !== 'ok' && status !== 'ended') degraded.push({ partner, problem: status });
     }
     return { feeds, degraded };
   }

@@ -67,4 +67,28 @@ describe('partner feed health', () => {
     await ingest.measureFeeds();
     expect(ingest.health().degraded).toEqual([{ partner: CSV_PARTNER.id, problem: 'lagging' }]);
   });
+
+  it('names a silent feed, unless its producer said it ended; an ended feed with records waiting is still judged', async () => {
+    const bus = busStarving(CSV_TOPIC);
+    await bus.ensureTopics([{ topic: JSON_TOPIC, partitions: 2 }, { topic: CSV_TOPIC, partitions: 1 }]);
+    const config = { ...testConfig(), feedStallAfterMs: 200, feedMaxSilenceMs: 300 };
+    const ingest = buildIngest({ bus, partners: [JSON_PARTNER, CSV_PARTNER], taxonomy, config, logger: silentLogger(), clock: () => NOW, feedHealthIntervalMs: 50 });
+    running.push(ingest);
+    await ingest.start();
+    const producer = await bus.producer();
+    await producer.send([
+      { topic: JSON_TOPIC, messages: [{ key: 'NL-1', value: JSON.stringify(partnerIncident({ id: 'NL-1' })) }] },
+      { topic: CSV_TOPIC, messages: [{ key: 'csv', value: `${CSV_HEADER}\n${csvRow({ reference: 'FR-1' })}\n` }] },
+    ]);
+    await waitFor('the JSON feed handled', () => ingest.stats().partners[JSON_PARTNER.id]?.accepted === 1);
+    await waitFor('the JSON feed silent', () => ingest.health().feeds[JSON_PARTNER.id]?.status === 'silent');
+    await ingest.measureFeeds();
+    expect(ingest.health().degraded).toEqual([{ partner: JSON_PARTNER.id, problem: 'silent' }, { partner: CSV_PARTNER.id, problem: 'stalled' }]);
+    // Both feeds are over: the silent one is `ended`; the one whose record still waits unread stays `stalled`.
+    ingest.endFeeds([JSON_PARTNER.id, CSV_PARTNER.id]);
+    const health = ingest.health();
+    expect(health.feeds[JSON_PARTNER.id]).toMatchObject({ lag: 0, status: 'ended' });
+    expect(health.degraded).toEqual([{ partner: CSV_PARTNER.id, problem: 'stalled' }]);
+    expect(health.status).toBe('degraded');
+  });
 });

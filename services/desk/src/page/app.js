@@ -23,7 +23,7 @@ function renderPartners(ingest) {
   const body = $('partners').querySelector('tbody');
   body.replaceChildren();
   const partners = (ingest && ingest.partners) || {};
-  // Feed health per partner (lag, last record handled, ok/stalled/lagging/silent), when ingest reports it.
+  // Feed health per partner (lag, last record handled, ok/ended/stalled/lagging/silent), when ingest reports it.
   const feeds = (ingest && ingest.feeds) || {};
   const totals = { accepted: 0, updated: 0, duplicate: 0, rejected: 0, lag: 0 };
   for (const id of [...new Set([...Object.keys(partners), ...Object.keys(feeds)])].sort()) {
