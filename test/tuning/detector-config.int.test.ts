@@ -15,19 +15,10 @@ import { loadRegions } from '../../services/alert/src/regions';
 import { DetectorTuning } from '../../services/alert/src/tuning/tuning';
 import { testKafkaClient } from '../helpers/kafka';
 import { DAY_MS, days, floorConfig, START } from './fixtures';
+import { until } from '../helpers/until';
 
 const brokers = inject('kafkaBrokers');
 const config = (version: string, minRatio: number) => floorConfig(version, minRatio, 1);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('live detector tuning on Kafka', () => {
   it('lands a PUT on detector-config.v1, detect applies it, and the history survives a restart', async () => {

@@ -248,7 +248,7 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
   let flapping = 0;
   let reopenedQuickly = 0;
   let markedFlapping = 0;
-  const flapped_: string[] = [];
+  const flapExamples: string[] = [];
   const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   /** Reopenings by the gap between the previous episode's resolution and the reopening, in the alert's buckets. */
   const gaps = new Map<string, number>();
@@ -279,14 +279,14 @@ export async function runSoakBench(options: SoakOptions = {}): Promise<void> {
     if (flapped || a.markedFlapping) {
       flapping++;
       // The first few, with their episodes in event time, so a flap can be looked into.
-      if (flapping <= 10) flapped_.push(`  ${id} (${a.granularity}): ${episodes.map((e) => `${isoDate(e.openedMs)}..${e.resolvedMs === null ? 'open' : isoDate(e.resolvedMs)}`).join(', ')}`);
+      if (flapping <= 10) flapExamples.push(`  ${id} (${a.granularity}): ${episodes.map((e) => `${isoDate(e.openedMs)}..${e.resolvedMs === null ? 'open' : isoDate(e.resolvedMs)}`).join(', ')}`);
     }
   }
   print('');
   print(`alerts: ${seen.size}, episodes opened: ${opened} (${reopened} of them reopenings) over ${weeks} simulated weeks of event time`);
   print(`opened per simulated week: median ${pct(counts, 0.5)}, p95 ${pct(counts, 0.95)}, max ${Math.max(0, ...counts)} (target median <= 15: ${pct(counts, 0.5) <= 15 ? 'met' : 'NOT met'})`);
   print(`flapping alerts: ${flapping} (target 0: ${flapping === 0 ? 'met' : 'NOT met'}): opened again within ${flapBuckets} of its buckets after resolving: ${reopenedQuickly}; marked flapping by the engine (${DEFAULT_LIFECYCLE.flapThreshold} changes within ${DEFAULT_LIFECYCLE.flapWindowBuckets} buckets): ${markedFlapping}`);
-  for (const line of flapped_) print(line);
+  for (const line of flapExamples) print(line);
   print(`reopenings by buckets between resolving and reopening: ${['0', '1', '2', '3', '4', '5-12', '>12'].map((g) => `${g}: ${gaps.get(g) ?? 0}`).join(', ')}`);
   const score = (pipeline.internals.components()['detect']?.stats as { score?: { observations: number; lateDropped: number } } | undefined)?.score;
   if (score) print(`observations scored: ${score.observations}, of which counted late (not in any bucket): ${score.lateDropped} (${((100 * score.lateDropped) / Math.max(1, score.observations)).toFixed(1)} %)`);

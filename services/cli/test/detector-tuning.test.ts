@@ -11,6 +11,7 @@ import { silentLogger, type DetectorConfig, type Signal } from '@tocsin/core';
 import { DEFAULT_CONFIG_PATH } from '@tocsin/detect';
 import { startEmbedded } from '../src/embedded';
 import { ANALYST_LABEL } from '../src/embedded-secrets';
+import { until } from '../../../test/helpers/until';
 
 interface ConfigView {
   id: string;
@@ -34,16 +35,6 @@ function lowered(version: string): DetectorConfig {
   config.overrides = [];
   config.multiple_testing = { ...config.multiple_testing, method: 'none', max_signals_per_bucket: 10_000 };
   return config;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 200_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('live detector tuning on the embedded pipeline', () => {
@@ -118,7 +109,7 @@ describe('live detector tuning on the embedded pipeline', () => {
     const tuned = await until('a daily EARS C2 signal below 3x expected', async () => {
       const found = (await signals()).filter((s) => s.config_version === 'test-2' && belowFloor(s));
       return found.length > 0 ? found : undefined;
-    });
+    }, 200_000);
     expect(tuned.length).toBeGreaterThan(0);
     expect(pipeline.internals.components()['detect']!.stats).toMatchObject({ configVersion: 'test-2' });
     const history = (await (await api('/api/detector-config', { headers: analyst })).json()) as ConfigView;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@tocsin/core';
+import { until } from '../../../test/helpers/until';
 import { startEmbedded } from '../src/embedded';
 
 interface Health {
@@ -71,14 +72,10 @@ describe('embedded pipeline (npm start)', () => {
     await pipeline.internals.feed;
     const { ingest, scenario } = pipeline.internals;
     // Ended with nothing left unread: every record of the feed handled, then measured.
-    const until = Date.now() + 30_000;
-    for (;;) {
+    await until('every feed ended', async () => {
       await ingest.measureFeeds();
-      const feeds = Object.values(ingest.health().feeds);
-      if (feeds.every((f) => f.status === 'ended')) break;
-      if (Date.now() > until) throw new Error(`feeds not ended: ${JSON.stringify(ingest.health().feeds)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return Object.values(ingest.health().feeds).every((f) => f.status === 'ended') ? true : undefined;
+    }, 30_000);
     expect(Object.keys(ingest.health().feeds).sort()).toEqual(scenario!.partners.map((p) => p.id).sort());
     expect(ingest.health()).toMatchObject({ status: 'ok', degraded: [] });
   }, 60_000);
